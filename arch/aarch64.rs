@@ -1,0 +1,44 @@
+//! aarch64
+//!
+//! - Instruction: `svc 0`. Number in `x8`; arguments in `x0`..`x5`.
+//! - Result in `x0`, which also carries the first argument.
+//! - The kernel clobbers no other register and restores the condition flags.
+//! - The kernel does not touch the user stack.
+
+/// `arch_syscall!([extra options], nr, args...)`: one `svc 0`, evaluating to `x0`.
+macro_rules! arch_syscall {
+    ([$($opt:ident),*], $nr:expr) => {{
+        let ret: usize;
+        core::arch::asm!(
+            "svc 0",
+            in("x8") $nr as usize,
+            lateout("x0") ret,
+            options(nostack, preserves_flags $(, $opt)*),
+        );
+        ret
+    }};
+    ([$($opt:ident),*], $nr:expr, $a0:expr $(, $a1:expr $(, $a2:expr $(, $a3:expr $(, $a4:expr $(, $a5:expr)?)?)?)?)?) => {{
+        let ret: usize;
+        core::arch::asm!(
+            "svc 0",
+            in("x8") $nr as usize,
+            inlateout("x0") $a0 => ret,
+            $(in("x1") $a1, $(in("x2") $a2, $(in("x3") $a3, $(in("x4") $a4, $(in("x5") $a5,)?)?)?)?)?
+            options(nostack, preserves_flags $(, $opt)*),
+        );
+        ret
+    }};
+}
+
+/// Makes system call `nr`, which does not return, with argument `a0`.
+///
+/// # Safety
+///
+/// `nr` must be a call that never returns (`exit`, `exit_group`).
+#[inline(always)]
+pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
+    // SAFETY: the caller guarantees the call does not return, so no state after it matters.
+    unsafe {
+        core::arch::asm!("svc 0", in("x8") nr as usize, in("x0") a0, options(nostack, noreturn))
+    }
+}

@@ -1,0 +1,36 @@
+//! x86_64
+//!
+//! - Instruction: `syscall`. Number in `rax`; arguments in `rdi`, `rsi`, `rdx`, `r10`, `r8`, `r9`.
+//! - Result in `rax`.
+//! - The kernel clobbers `rcx` (return address) and `r11` (saved `rflags`); it restores `rflags`
+//!   from `r11` on the way out, so the flags survive.
+//! - The kernel does not touch the user stack.
+
+/// `arch_syscall!([extra options], nr, args...)`: one `syscall`, evaluating to `rax`.
+macro_rules! arch_syscall {
+    ([$($opt:ident),*], $nr:expr $(, $a0:expr $(, $a1:expr $(, $a2:expr $(, $a3:expr $(, $a4:expr $(, $a5:expr)?)?)?)?)?)?) => {{
+        let ret: usize;
+        core::arch::asm!(
+            "syscall",
+            inlateout("rax") $nr as usize => ret,
+            $(in("rdi") $a0, $(in("rsi") $a1, $(in("rdx") $a2, $(in("r10") $a3, $(in("r8") $a4, $(in("r9") $a5,)?)?)?)?)?)?
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags $(, $opt)*),
+        );
+        ret
+    }};
+}
+
+/// Makes system call `nr`, which does not return, with argument `a0`.
+///
+/// # Safety
+///
+/// `nr` must be a call that never returns (`exit`, `exit_group`).
+#[inline(always)]
+pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
+    // SAFETY: the caller guarantees the call does not return, so no state after it matters.
+    unsafe {
+        core::arch::asm!("syscall", in("rax") nr as usize, in("rdi") a0, options(nostack, noreturn))
+    }
+}

@@ -1,0 +1,152 @@
+//! The [`Buffer`] trait: what [`read`](crate::io::read) and [`pread`](crate::io::pread) read into.
+//!
+//! | buffer | `Output` |
+//! |---|---|
+//! | `&mut [u8]`, `&mut [u8; N]` | `usize`, the count read |
+//! | `&mut [MaybeUninit<u8>]`, `&mut [MaybeUninit<u8>; N]` | `(&mut [u8], &mut [MaybeUninit<u8>])`, the filled part and the rest |
+//! | [`spare_capacity(&mut vec)`](spare_capacity) (feature `alloc`) | `usize`; the bytes are appended to `vec` |
+
+use core::mem::MaybeUninit;
+
+/// A buffer the kernel can fill, and what a read into it returns.
+///
+/// Sealed: it is implemented for the types in the [module docs](self) and no others.
+pub trait Buffer<T>: private::Sealed<T> {}
+
+pub(crate) mod private {
+    /// The mechanics of [`Buffer`](super::Buffer), kept out of the public API.
+    pub trait Sealed<T> {
+        /// What a read into this buffer returns.
+        type Output;
+
+        /// The memory the kernel may write: start and length in elements.
+        fn parts_mut(&mut self) -> (*mut T, usize);
+
+        /// Turns the buffer into its output once the first `len` elements are written.
+        ///
+        /// # Safety
+        ///
+        /// The first `len` elements of `parts_mut` have been initialized, and `len` is at most
+        /// its length.
+        unsafe fn assume_init(self, len: usize) -> Self::Output;
+    }
+}
+
+impl Buffer<u8> for &mut [u8] {}
+
+impl private::Sealed<u8> for &mut [u8] {
+    type Output = usize;
+
+    #[inline]
+    fn parts_mut(&mut self) -> (*mut u8, usize) {
+        (self.as_mut_ptr(), self.len())
+    }
+
+    #[inline]
+    unsafe fn assume_init(self, len: usize) -> usize {
+        len
+    }
+}
+
+impl<const N: usize> Buffer<u8> for &mut [u8; N] {}
+
+impl<const N: usize> private::Sealed<u8> for &mut [u8; N] {
+    type Output = usize;
+
+    #[inline]
+    fn parts_mut(&mut self) -> (*mut u8, usize) {
+        (self.as_mut_ptr(), N)
+    }
+
+    #[inline]
+    unsafe fn assume_init(self, len: usize) -> usize {
+        len
+    }
+}
+
+impl Buffer<u8> for &mut [MaybeUninit<u8>] {}
+
+impl<'a> private::Sealed<u8> for &'a mut [MaybeUninit<u8>] {
+    type Output = (&'a mut [u8], &'a mut [MaybeUninit<u8>]);
+
+    #[inline]
+    fn parts_mut(&mut self) -> (*mut u8, usize) {
+        (self.as_mut_ptr().cast(), self.len())
+    }
+
+    #[inline]
+    unsafe fn assume_init(self, len: usize) -> Self::Output {
+        let (filled, rest) = self.split_at_mut(len);
+        // SAFETY: the caller guarantees the first `len` bytes are initialized, and
+        // `MaybeUninit<u8>` has the layout of `u8`.
+        let filled = unsafe { &mut *(filled as *mut [MaybeUninit<u8>] as *mut [u8]) };
+        (filled, rest)
+    }
+}
+
+impl<const N: usize> Buffer<u8> for &mut [MaybeUninit<u8>; N] {}
+
+impl<'a, const N: usize> private::Sealed<u8> for &'a mut [MaybeUninit<u8>; N] {
+    type Output = (&'a mut [u8], &'a mut [MaybeUninit<u8>]);
+
+    #[inline]
+    fn parts_mut(&mut self) -> (*mut u8, usize) {
+        (self.as_mut_ptr().cast(), N)
+    }
+
+    #[inline]
+    unsafe fn assume_init(self, len: usize) -> Self::Output {
+        let slice: &'a mut [MaybeUninit<u8>] = self;
+        // SAFETY: forwarded; the slice is the same memory.
+        unsafe { private::Sealed::assume_init(slice, len) }
+    }
+}
+
+/// The spare capacity of a `Vec`, as a [`Buffer`]: what is read is appended.
+///
+/// Made by [`spare_capacity`].
+#[cfg(feature = "alloc")]
+pub struct SpareCapacity<'a, T>(&'a mut alloc::vec::Vec<T>);
+
+/// Reads into `v`'s spare capacity (`capacity() - len()` bytes) and appends what was read.
+///
+/// Nothing is allocated: with no spare capacity the read asks the kernel for 0 bytes and
+/// returns 0. Reserve first (`Vec::with_capacity`, `reserve`) to say how much to read.
+///
+/// ```
+/// # fn main() -> barecall::io::Result<()> {
+/// let (reader, writer) = barecall::pipe::pipe()?;
+/// barecall::io::write(&writer, b"hello")?;
+/// let mut buf = Vec::with_capacity(64);
+/// let n = barecall::io::read(&reader, barecall::buffer::spare_capacity(&mut buf))?;
+/// assert_eq!((n, &buf[..]), (5, &b"hello"[..]));
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "alloc")]
+#[inline]
+pub fn spare_capacity<T>(v: &mut alloc::vec::Vec<T>) -> SpareCapacity<'_, T> {
+    SpareCapacity(v)
+}
+
+#[cfg(feature = "alloc")]
+impl Buffer<u8> for SpareCapacity<'_, u8> {}
+
+#[cfg(feature = "alloc")]
+impl private::Sealed<u8> for SpareCapacity<'_, u8> {
+    type Output = usize;
+
+    #[inline]
+    fn parts_mut(&mut self) -> (*mut u8, usize) {
+        let spare = self.0.spare_capacity_mut();
+        (spare.as_mut_ptr().cast(), spare.len())
+    }
+
+    #[inline]
+    unsafe fn assume_init(self, len: usize) -> usize {
+        // SAFETY: the caller guarantees `len` bytes of the spare capacity are initialized, and
+        // `len` is at most the spare capacity, so the new length is within the allocation.
+        unsafe { self.0.set_len(self.0.len() + len) };
+        len
+    }
+}

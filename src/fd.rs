@@ -1,0 +1,203 @@
+//! File descriptor ownership: `OwnedFd`, `BorrowedFd`, `AsFd` and the raw-fd traits.
+//!
+//! With the `std` feature these are std's own types, so `std::fs::File`, `std::net::TcpStream`,
+//! `std::io::PipeReader` and the rest work with every barecall function. Without it barecall
+//! supplies types with the same names, layout and semantics: an `OwnedFd` closes its fd when
+//! dropped, a `BorrowedFd<'a>` is an fd kept open for `'a`.
+
+#[cfg(feature = "std")]
+pub use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
+
+#[cfg(not(feature = "std"))]
+pub use self::no_std_fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
+
+// The kernel's fds are C `int`s; every conversion to a syscall argument relies on it.
+static_assertions::assert_eq_size!(RawFd, linux_raw_sys::ctypes::c_int);
+static_assertions::assert_eq_size!(OwnedFd, RawFd);
+static_assertions::assert_eq_size!(BorrowedFd<'static>, RawFd);
+
+#[cfg(not(feature = "std"))]
+mod no_std_fd {
+    use core::fmt;
+    use core::marker::PhantomData;
+    use core::mem::ManuallyDrop;
+
+    /// A raw file descriptor, as the kernel numbers them.
+    pub type RawFd = linux_raw_sys::ctypes::c_int;
+
+    /// Gives the raw fd of an object that has one.
+    pub trait AsRawFd {
+        /// The raw fd, still owned by `self`.
+        fn as_raw_fd(&self) -> RawFd;
+    }
+
+    /// Builds an owning object from a raw fd.
+    pub trait FromRawFd {
+        /// Takes ownership of `fd`.
+        ///
+        /// # Safety
+        ///
+        /// `fd` must be open and owned by nobody else: the result will close it.
+        unsafe fn from_raw_fd(fd: RawFd) -> Self;
+    }
+
+    /// Gives up ownership of a raw fd.
+    pub trait IntoRawFd {
+        /// Returns the raw fd; the caller becomes responsible for closing it.
+        fn into_raw_fd(self) -> RawFd;
+    }
+
+    /// Borrows an object's fd.
+    pub trait AsFd {
+        /// The fd, borrowed for as long as `self` is.
+        fn as_fd(&self) -> BorrowedFd<'_>;
+    }
+
+    /// An open file descriptor that is closed when this value is dropped.
+    #[repr(transparent)]
+    pub struct OwnedFd {
+        fd: RawFd,
+    }
+
+    /// An open file descriptor borrowed for `'fd`.
+    #[derive(Clone, Copy)]
+    #[repr(transparent)]
+    pub struct BorrowedFd<'fd> {
+        fd: RawFd,
+        _borrow: PhantomData<&'fd OwnedFd>,
+    }
+
+    impl BorrowedFd<'_> {
+        /// Borrows a raw fd.
+        ///
+        /// # Safety
+        ///
+        /// `fd` must stay open for the returned lifetime.
+        #[inline]
+        pub const unsafe fn borrow_raw(fd: RawFd) -> Self {
+            Self {
+                fd,
+                _borrow: PhantomData,
+            }
+        }
+
+        /// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new owned fd for the same open file, close-on-exec.
+        ///
+        /// # References
+        ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+        pub fn try_clone_to_owned(&self) -> crate::io::Result<OwnedFd> {
+            crate::syscalls::fcntl_dupfd_cloexec(*self, 3)
+        }
+    }
+
+    impl OwnedFd {
+        /// `fcntl(fd, F_DUPFD_CLOEXEC, 3)`—A new owned fd for the same open file, close-on-exec.
+        ///
+        /// # References
+        ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+        pub fn try_clone(&self) -> crate::io::Result<Self> {
+            self.as_fd().try_clone_to_owned()
+        }
+    }
+
+    impl Drop for OwnedFd {
+        #[inline]
+        fn drop(&mut self) {
+            // SAFETY: an `OwnedFd` owns its fd, and this is the last use of it.
+            unsafe { crate::syscalls::close(self.fd) }
+        }
+    }
+
+    impl AsRawFd for OwnedFd {
+        #[inline]
+        fn as_raw_fd(&self) -> RawFd {
+            self.fd
+        }
+    }
+
+    impl AsRawFd for BorrowedFd<'_> {
+        #[inline]
+        fn as_raw_fd(&self) -> RawFd {
+            self.fd
+        }
+    }
+
+    impl FromRawFd for OwnedFd {
+        #[inline]
+        unsafe fn from_raw_fd(fd: RawFd) -> Self {
+            Self { fd }
+        }
+    }
+
+    impl IntoRawFd for OwnedFd {
+        #[inline]
+        fn into_raw_fd(self) -> RawFd {
+            ManuallyDrop::new(self).fd
+        }
+    }
+
+    impl AsFd for OwnedFd {
+        #[inline]
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            // SAFETY: `self` keeps the fd open for as long as it is borrowed.
+            unsafe { BorrowedFd::borrow_raw(self.fd) }
+        }
+    }
+
+    impl AsFd for BorrowedFd<'_> {
+        #[inline]
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            *self
+        }
+    }
+
+    impl<T: AsFd + ?Sized> AsFd for &T {
+        #[inline]
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            T::as_fd(self)
+        }
+    }
+
+    impl<T: AsFd + ?Sized> AsFd for &mut T {
+        #[inline]
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            T::as_fd(self)
+        }
+    }
+
+    #[cfg(feature = "alloc")]
+    impl<T: AsFd + ?Sized> AsFd for alloc::boxed::Box<T> {
+        #[inline]
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            T::as_fd(self)
+        }
+    }
+
+    #[cfg(feature = "alloc")]
+    impl<T: AsFd + ?Sized> AsFd for alloc::sync::Arc<T> {
+        #[inline]
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            T::as_fd(self)
+        }
+    }
+
+    #[cfg(feature = "alloc")]
+    impl<T: AsFd + ?Sized> AsFd for alloc::rc::Rc<T> {
+        #[inline]
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            T::as_fd(self)
+        }
+    }
+
+    impl fmt::Debug for OwnedFd {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("OwnedFd").field("fd", &self.fd).finish()
+        }
+    }
+
+    impl fmt::Debug for BorrowedFd<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("BorrowedFd").field("fd", &self.fd).finish()
+        }
+    }
+}

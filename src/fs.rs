@@ -1,0 +1,153 @@
+//! Opening files and moving the file offset: just enough of rustix's `fs` to obtain fds.
+
+use crate::fd::{AsFd, BorrowedFd, OwnedFd};
+use crate::io::Result;
+use crate::path;
+use linux_raw_sys::general as k;
+
+/// `AT_FDCWD`: the current working directory, as a directory fd for [`openat`].
+// SAFETY: AT_FDCWD is not an fd but a value every *at call accepts in place of one, and it
+// cannot be closed; nothing ever closes a `BorrowedFd`.
+pub const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(k::AT_FDCWD) };
+
+bitflags::bitflags! {
+    /// `O_*` flags for [`open`] and [`openat`].
+    ///
+    /// `O_LARGEFILE` is always added: 32-bit arm needs it for files past 2 GiB, and 64-bit
+    /// kernels set it themselves.
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    pub struct OFlags: u32 {
+        /// `O_RDONLY`
+        const RDONLY = k::O_RDONLY;
+        /// `O_WRONLY`
+        const WRONLY = k::O_WRONLY;
+        /// `O_RDWR`
+        const RDWR = k::O_RDWR;
+        /// `O_ACCMODE`: the access-mode bits.
+        const ACCMODE = k::O_ACCMODE;
+        /// `O_APPEND`
+        const APPEND = k::O_APPEND;
+        /// `O_CLOEXEC`
+        const CLOEXEC = k::O_CLOEXEC;
+        /// `O_CREAT`
+        const CREATE = k::O_CREAT;
+        /// `O_DIRECT`
+        const DIRECT = k::O_DIRECT;
+        /// `O_DIRECTORY`
+        const DIRECTORY = k::O_DIRECTORY;
+        /// `O_DSYNC`
+        const DSYNC = k::O_DSYNC;
+        /// `O_EXCL`
+        const EXCL = k::O_EXCL;
+        /// `O_NOATIME`
+        const NOATIME = k::O_NOATIME;
+        /// `O_NOCTTY`
+        const NOCTTY = k::O_NOCTTY;
+        /// `O_NOFOLLOW`
+        const NOFOLLOW = k::O_NOFOLLOW;
+        /// `O_NONBLOCK`
+        const NONBLOCK = k::O_NONBLOCK;
+        /// `O_PATH`
+        const PATH = k::O_PATH;
+        /// `O_SYNC`
+        const SYNC = k::O_SYNC;
+        /// `O_TMPFILE`
+        const TMPFILE = k::O_TMPFILE;
+        /// `O_TRUNC`
+        const TRUNC = k::O_TRUNC;
+        /// `O_LARGEFILE`
+        const LARGEFILE = k::O_LARGEFILE;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+bitflags::bitflags! {
+    /// `S_I*` permission bits for files that [`open`] and [`openat`] create.
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    pub struct Mode: u32 {
+        /// `S_IRWXU`
+        const RWXU = k::S_IRWXU;
+        /// `S_IRUSR`
+        const RUSR = k::S_IRUSR;
+        /// `S_IWUSR`
+        const WUSR = k::S_IWUSR;
+        /// `S_IXUSR`
+        const XUSR = k::S_IXUSR;
+        /// `S_IRWXG`
+        const RWXG = k::S_IRWXG;
+        /// `S_IRGRP`
+        const RGRP = k::S_IRGRP;
+        /// `S_IWGRP`
+        const WGRP = k::S_IWGRP;
+        /// `S_IXGRP`
+        const XGRP = k::S_IXGRP;
+        /// `S_IRWXO`
+        const RWXO = k::S_IRWXO;
+        /// `S_IROTH`
+        const ROTH = k::S_IROTH;
+        /// `S_IWOTH`
+        const WOTH = k::S_IWOTH;
+        /// `S_IXOTH`
+        const XOTH = k::S_IXOTH;
+        /// `S_ISUID`
+        const SUID = k::S_ISUID;
+        /// `S_ISGID`
+        const SGID = k::S_ISGID;
+        /// `S_ISVTX`
+        const SVTX = k::S_ISVTX;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+/// Where [`seek`] moves the file offset to.
+#[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+pub enum SeekFrom {
+    /// `SEEK_SET`: this many bytes from the start. 2^63 or more is `Errno::INVAL`.
+    Start(u64),
+    /// `SEEK_END`: this many bytes from the end.
+    End(i64),
+    /// `SEEK_CUR`: this many bytes from the current offset.
+    Current(i64),
+    /// `SEEK_DATA`: the first byte of data at or after this offset.
+    Data(u64),
+    /// `SEEK_HOLE`: the first hole at or after this offset.
+    Hole(u64),
+}
+
+/// `openat(dirfd, path, oflags, mode)`—Opens a file relative to a directory fd.
+///
+/// # References
+///  - [Linux `openat(2)`](https://man7.org/linux/man-pages/man2/openat.2.html)
+#[inline]
+pub fn openat<P: path::Arg, Fd: AsFd>(
+    dirfd: Fd,
+    path: P,
+    oflags: OFlags,
+    create_mode: Mode,
+) -> Result<OwnedFd> {
+    path.into_with_c_str(|path| crate::syscalls::openat(dirfd.as_fd(), path, oflags, create_mode))
+}
+
+/// `open(path, oflags, mode)`—Opens a file: `openat(CWD, ...)`.
+///
+/// # References
+///  - [Linux `open(2)`](https://man7.org/linux/man-pages/man2/open.2.html)
+#[inline]
+pub fn open<P: path::Arg>(path: P, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
+    openat(CWD, path, flags, mode)
+}
+
+/// `lseek(fd, offset, whence)`—Moves the file offset; returns the new one.
+///
+/// 32-bit arm uses `_llseek`, so offsets past 4 GiB work there too.
+///
+/// # References
+///  - [Linux `lseek(2)`](https://man7.org/linux/man-pages/man2/lseek.2.html)
+#[inline]
+pub fn seek<Fd: AsFd>(fd: Fd, pos: SeekFrom) -> Result<u64> {
+    crate::syscalls::lseek(fd.as_fd(), pos)
+}

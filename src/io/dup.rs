@@ -1,0 +1,52 @@
+//! Functions which duplicate file descriptors.
+
+use crate::fd::{AsFd, OwnedFd};
+use crate::io::Result;
+
+bitflags::bitflags! {
+    /// `O_*` flags for [`dup3`].
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    pub struct DupFlags: u32 {
+        /// `O_CLOEXEC`
+        const CLOEXEC = linux_raw_sys::general::O_CLOEXEC;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+/// `dup(fd)`—Creates a new `OwnedFd` for the same open file as `fd`.
+///
+/// The new fd does not have `O_CLOEXEC` set; [`fcntl_dupfd_cloexec`](crate::io::fcntl_dupfd_cloexec)
+/// makes one that does.
+///
+/// # References
+///  - [Linux `dup(2)`](https://man7.org/linux/man-pages/man2/dup.2.html)
+#[inline]
+pub fn dup<Fd: AsFd>(fd: Fd) -> Result<OwnedFd> {
+    crate::syscalls::dup(fd.as_fd())
+}
+
+/// `dup2(fd, new)`—Makes `new` refer to the open file of `fd`.
+///
+/// The old file of `new` is closed. `new` keeps its number, and loses `O_CLOEXEC`. When `fd`
+/// and `new` are the same open fd this does nothing and succeeds, on every architecture (aarch64
+/// and riscv64 have no `dup2` system call; barecall builds it on `dup3` and keeps this case).
+///
+/// # References
+///  - [Linux `dup2(2)`](https://man7.org/linux/man-pages/man2/dup2.2.html)
+#[inline]
+pub fn dup2<Fd: AsFd>(fd: Fd, new: &mut OwnedFd) -> Result<()> {
+    crate::syscalls::dup2(fd.as_fd(), new)
+}
+
+/// `dup3(fd, new, flags)`—[`dup2`] with flags.
+///
+/// Unlike `dup2`, it fails with `Errno::INVAL` when `fd` and `new` are the same fd.
+///
+/// # References
+///  - [Linux `dup3(2)`](https://man7.org/linux/man-pages/man2/dup3.2.html)
+#[inline]
+pub fn dup3<Fd: AsFd>(fd: Fd, new: &mut OwnedFd, flags: DupFlags) -> Result<()> {
+    crate::syscalls::dup3(fd.as_fd(), new, flags)
+}

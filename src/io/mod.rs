@@ -1,0 +1,40 @@
+//! I/O operations: rustix's `io` module, item for item.
+//!
+//! If you're looking for `SeekFrom`, it's in the [`fs`](crate::fs) module.
+
+mod close;
+mod dup;
+mod errno;
+mod fcntl;
+mod ioctl;
+mod read_write;
+
+pub use close::close;
+pub use dup::{dup, dup2, dup3, DupFlags};
+pub use errno::Errno;
+pub use fcntl::{fcntl_dupfd_cloexec, fcntl_getfd, fcntl_setfd, FdFlags};
+pub use ioctl::{ioctl_fioclex, ioctl_fionbio, ioctl_fionclex, ioctl_fionread};
+pub use read_write::{
+    pread, preadv, preadv2, pwrite, pwritev, pwritev2, read, readv, write, writev, IoSlice,
+    IoSliceMut, ReadWriteFlags,
+};
+
+/// A specialized `Result` whose error is [`Errno`].
+pub type Result<T> = core::result::Result<T, Errno>;
+
+/// Calls `f` until it returns something other than `Err(Errno::INTR)`.
+///
+/// A blocking call interrupted by a signal whose handler was installed without `SA_RESTART`
+/// fails with `EINTR` having done nothing; calling it again is the usual answer.
+///
+/// # References
+///  - [Linux `signal(7)`, "Interruption of system calls"](https://man7.org/linux/man-pages/man7/signal.7.html)
+#[inline]
+pub fn retry_on_intr<T, F: FnMut() -> Result<T>>(mut f: F) -> Result<T> {
+    loop {
+        match f() {
+            Err(Errno::INTR) => continue,
+            result => return result,
+        }
+    }
+}

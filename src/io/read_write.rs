@@ -1,0 +1,263 @@
+//! `read` and `write`, optionally positioned, optionally vectored.
+//!
+//! Offsets are `u64` as in rustix, but the kernel's are signed: an offset of 2^63 or more is
+//! `Errno::INVAL` (save `u64::MAX` for `preadv2`/`pwritev2`), never wrapped into another offset.
+//! More than 1024 buffers in a vectored call is `Errno::INVAL`, as the kernel says; the list is
+//! never shortened behind the caller's back.
+
+use crate::buffer::Buffer;
+use crate::fd::AsFd;
+use crate::io::Result;
+use crate::syscalls;
+
+#[cfg(feature = "std")]
+pub use std::io::{IoSlice, IoSliceMut};
+
+#[cfg(not(feature = "std"))]
+pub use self::no_std_ioslice::{IoSlice, IoSliceMut};
+
+bitflags::bitflags! {
+    /// `RWF_*` flags for [`preadv2`] and [`pwritev2`].
+    #[repr(transparent)]
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    pub struct ReadWriteFlags: u32 {
+        /// `RWF_DSYNC` (since Linux 4.7)
+        const DSYNC = linux_raw_sys::general::RWF_DSYNC;
+        /// `RWF_HIPRI` (since Linux 4.6)
+        const HIPRI = linux_raw_sys::general::RWF_HIPRI;
+        /// `RWF_SYNC` (since Linux 4.7)
+        const SYNC = linux_raw_sys::general::RWF_SYNC;
+        /// `RWF_NOWAIT` (since Linux 4.14)
+        const NOWAIT = linux_raw_sys::general::RWF_NOWAIT;
+        /// `RWF_APPEND` (since Linux 4.16)
+        const APPEND = linux_raw_sys::general::RWF_APPEND;
+        /// Bits this version does not name: kept, and passed to the kernel, which refuses the
+        /// ones it does not know with `Errno::OPNOTSUPP`.
+        const _ = !0;
+    }
+}
+
+/// `read(fd, buf)`—Reads from a stream.
+///
+/// `buf` is any [`Buffer`]: `&mut [u8]` and `&mut [u8; N]` give the count read,
+/// `&mut [MaybeUninit<u8>]` gives the filled and unfilled parts, and
+/// [`spare_capacity`](crate::buffer::spare_capacity) appends to a `Vec`.
+///
+/// # References
+///  - [Linux `read(2)`](https://man7.org/linux/man-pages/man2/read.2.html)
+#[inline]
+pub fn read<Fd: AsFd, Buf: Buffer<u8>>(fd: Fd, mut buf: Buf) -> Result<Buf::Output> {
+    // SAFETY: `parts_mut` is writable for its length, and the kernel initialized `len` bytes.
+    unsafe { syscalls::read(fd.as_fd(), buf.parts_mut()).map(|len| buf.assume_init(len)) }
+}
+
+/// `write(fd, buf)`—Writes to a stream.
+///
+/// # References
+///  - [Linux `write(2)`](https://man7.org/linux/man-pages/man2/write.2.html)
+#[inline]
+pub fn write<Fd: AsFd>(fd: Fd, buf: &[u8]) -> Result<usize> {
+    syscalls::write(fd.as_fd(), buf)
+}
+
+/// `pread(fd, buf, offset)`—Reads from a file at a given position, leaving the file offset
+/// alone.
+///
+/// `buf` is any [`Buffer`], as for [`read`].
+///
+/// # References
+///  - [Linux `pread(2)`](https://man7.org/linux/man-pages/man2/pread.2.html)
+#[inline]
+pub fn pread<Fd: AsFd, Buf: Buffer<u8>>(fd: Fd, mut buf: Buf, offset: u64) -> Result<Buf::Output> {
+    // SAFETY: `parts_mut` is writable for its length, and the kernel initialized `len` bytes.
+    unsafe { syscalls::pread(fd.as_fd(), buf.parts_mut(), offset).map(|len| buf.assume_init(len)) }
+}
+
+/// `pwrite(fd, buf, offset)`—Writes to a file at a given position, leaving the file offset
+/// alone.
+///
+/// On Linux, if the file was opened with `O_APPEND`, the data goes to the end of the file
+/// whatever `offset` says.
+///
+/// # References
+///  - [Linux `pwrite(2)`](https://man7.org/linux/man-pages/man2/pwrite.2.html)
+#[inline]
+pub fn pwrite<Fd: AsFd>(fd: Fd, buf: &[u8], offset: u64) -> Result<usize> {
+    syscalls::pwrite(fd.as_fd(), buf, offset)
+}
+
+/// `readv(fd, bufs)`—Reads from a stream into several buffers, filling each in turn.
+///
+/// # References
+///  - [Linux `readv(2)`](https://man7.org/linux/man-pages/man2/readv.2.html)
+#[inline]
+pub fn readv<Fd: AsFd>(fd: Fd, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
+    syscalls::readv(fd.as_fd(), bufs)
+}
+
+/// `writev(fd, bufs)`—Writes to a stream from several buffers, in order.
+///
+/// # References
+///  - [Linux `writev(2)`](https://man7.org/linux/man-pages/man2/writev.2.html)
+#[inline]
+pub fn writev<Fd: AsFd>(fd: Fd, bufs: &[IoSlice<'_>]) -> Result<usize> {
+    syscalls::writev(fd.as_fd(), bufs)
+}
+
+/// `preadv(fd, bufs, offset)`—Reads from a file at a given position into several buffers.
+///
+/// # References
+///  - [Linux `preadv(2)`](https://man7.org/linux/man-pages/man2/preadv.2.html)
+#[inline]
+pub fn preadv<Fd: AsFd>(fd: Fd, bufs: &mut [IoSliceMut<'_>], offset: u64) -> Result<usize> {
+    syscalls::preadv(fd.as_fd(), bufs, offset)
+}
+
+/// `pwritev(fd, bufs, offset)`—Writes to a file at a given position from several buffers.
+///
+/// On Linux, if the file was opened with `O_APPEND`, the data goes to the end of the file
+/// whatever `offset` says.
+///
+/// # References
+///  - [Linux `pwritev(2)`](https://man7.org/linux/man-pages/man2/pwritev.2.html)
+#[inline]
+pub fn pwritev<Fd: AsFd>(fd: Fd, bufs: &[IoSlice<'_>], offset: u64) -> Result<usize> {
+    syscalls::pwritev(fd.as_fd(), bufs, offset)
+}
+
+/// `preadv2(fd, bufs, offset, flags)`—Reads data, with several options.
+///
+/// An `offset` of `u64::MAX` means to use and update the current file offset.
+///
+/// # References
+///  - [Linux `preadv2(2)`](https://man7.org/linux/man-pages/man2/preadv2.2.html)
+#[inline]
+pub fn preadv2<Fd: AsFd>(
+    fd: Fd,
+    bufs: &mut [IoSliceMut<'_>],
+    offset: u64,
+    flags: ReadWriteFlags,
+) -> Result<usize> {
+    syscalls::preadv2(fd.as_fd(), bufs, offset, flags)
+}
+
+/// `pwritev2(fd, bufs, offset, flags)`—Writes data, with several options.
+///
+/// An `offset` of `u64::MAX` means to use and update the current file offset.
+///
+/// # References
+///  - [Linux `pwritev2(2)`](https://man7.org/linux/man-pages/man2/pwritev2.2.html)
+#[inline]
+pub fn pwritev2<Fd: AsFd>(
+    fd: Fd,
+    bufs: &[IoSlice<'_>],
+    offset: u64,
+    flags: ReadWriteFlags,
+) -> Result<usize> {
+    syscalls::pwritev2(fd.as_fd(), bufs, offset, flags)
+}
+
+#[cfg(not(feature = "std"))]
+mod no_std_ioslice {
+    use core::fmt;
+    use core::marker::PhantomData;
+    use core::ops::{Deref, DerefMut};
+    use linux_raw_sys::general::iovec;
+
+    /// A buffer for vectored writes: the kernel's `struct iovec` over a `&[u8]`.
+    #[derive(Clone, Copy)]
+    #[repr(transparent)]
+    pub struct IoSlice<'a> {
+        vec: iovec,
+        _borrow: PhantomData<&'a [u8]>,
+    }
+
+    /// A buffer for vectored reads: the kernel's `struct iovec` over a `&mut [u8]`.
+    #[repr(transparent)]
+    pub struct IoSliceMut<'a> {
+        vec: iovec,
+        _borrow: PhantomData<&'a mut [u8]>,
+    }
+
+    // SAFETY: an `IoSlice` is a shared borrow of bytes, which may cross and be shared between
+    // threads like the `&[u8]` it stands for.
+    unsafe impl Send for IoSlice<'_> {}
+    // SAFETY: as above.
+    unsafe impl Sync for IoSlice<'_> {}
+    // SAFETY: an `IoSliceMut` is an exclusive borrow of bytes, like `&mut [u8]`.
+    unsafe impl Send for IoSliceMut<'_> {}
+    // SAFETY: as above; `&IoSliceMut` only gives out `&[u8]`.
+    unsafe impl Sync for IoSliceMut<'_> {}
+
+    impl<'a> IoSlice<'a> {
+        /// Wraps `buf`.
+        #[inline]
+        pub fn new(buf: &'a [u8]) -> Self {
+            Self {
+                vec: iovec {
+                    iov_base: buf.as_ptr() as *mut _,
+                    iov_len: buf.len() as _,
+                },
+                _borrow: PhantomData,
+            }
+        }
+    }
+
+    impl<'a> IoSliceMut<'a> {
+        /// Wraps `buf`.
+        #[inline]
+        pub fn new(buf: &'a mut [u8]) -> Self {
+            Self {
+                vec: iovec {
+                    iov_base: buf.as_mut_ptr().cast(),
+                    iov_len: buf.len() as _,
+                },
+                _borrow: PhantomData,
+            }
+        }
+    }
+
+    impl Deref for IoSlice<'_> {
+        type Target = [u8];
+        #[inline]
+        fn deref(&self) -> &[u8] {
+            // SAFETY: `vec` was made from a `&'a [u8]` that this value still borrows.
+            unsafe {
+                core::slice::from_raw_parts(self.vec.iov_base.cast(), self.vec.iov_len as usize)
+            }
+        }
+    }
+
+    impl Deref for IoSliceMut<'_> {
+        type Target = [u8];
+        #[inline]
+        fn deref(&self) -> &[u8] {
+            // SAFETY: `vec` was made from a `&'a mut [u8]` that this value still borrows.
+            unsafe {
+                core::slice::from_raw_parts(self.vec.iov_base.cast(), self.vec.iov_len as usize)
+            }
+        }
+    }
+
+    impl DerefMut for IoSliceMut<'_> {
+        #[inline]
+        fn deref_mut(&mut self) -> &mut [u8] {
+            // SAFETY: `vec` was made from a `&'a mut [u8]` that this value borrows exclusively.
+            unsafe {
+                core::slice::from_raw_parts_mut(self.vec.iov_base.cast(), self.vec.iov_len as usize)
+            }
+        }
+    }
+
+    impl fmt::Debug for IoSlice<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(&**self, f)
+        }
+    }
+
+    impl fmt::Debug for IoSliceMut<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Debug::fmt(&**self, f)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Linux system calls made directly, with inline asm: no libc, no vDSO, `no_std`.
+//!
+//! barecall offers rustix's `io` API with the same names and signatures, so code written against
+//! `rustix::io` ports by changing a `use`, plus the little of `fs`, `pipe`, `process` and
+//! `stdio` needed to obtain fds.
+//!
+//! ```
+//! use barecall::io;
+//!
+//! # fn main() -> io::Result<()> {
+//! let (reader, writer) = barecall::pipe::pipe()?;
+//! io::write(&writer, b"hello")?;
+//! let mut buf = [0u8; 16];
+//! let n = io::read(&reader, &mut buf)?;
+//! assert_eq!(&buf[..n], b"hello");
+//! assert_eq!(io::read(barecall::fs::CWD, &mut buf), Err(io::Errno::BADF));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The layers, from the bottom: [`raw`] is the syscall instruction of each architecture
+//! (`arch/*.rs`); a private module turns Rust values into arguments and raw results into
+//! `Result`s; the public modules are one-liners over it.
+//!
+//! # Features
+//! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
+//!   `std::io::Error`.
+//! - `alloc`: [`buffer::spare_capacity`] and path arguments from `String`.
+//!
+//! Without features the crate is `#![no_std]`, needs no allocator, and supplies its own fd and
+//! `IoSlice` types with the same semantics.
+
+#![no_std]
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "riscv64",
+    target_arch = "arm"
+)))]
+compile_error!("barecall supports x86_64, aarch64, riscv64 and arm (A32 and Thumb-2)");
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+#[path = "../arch/mod.rs"]
+pub mod raw;
+
+mod syscalls;
+
+pub mod buffer;
+pub mod fd;
+pub mod fs;
+pub mod io;
+pub mod path;
+pub mod pipe;
+pub mod process;
+pub mod stdio;
