@@ -201,3 +201,59 @@ mod no_std_fd {
         }
     }
 }
+
+#[cfg(all(test, not(feature = "std")))]
+mod tests {
+    //! The no_std fd types: what std's would do, checked through libc.
+    use super::*;
+    use crate::io::{fcntl_getfd, FdFlags};
+
+    fn is_open(fd: RawFd) -> bool {
+        // SAFETY: F_GETFD only asks about the number; it changes nothing.
+        unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+    }
+
+    fn pipe() -> (OwnedFd, OwnedFd) {
+        crate::pipe::pipe().expect("pipe")
+    }
+
+    #[test]
+    fn owned_fd_closes_on_drop_and_not_after_into_raw_fd() {
+        let _lock = crate::test_fd_lock();
+        let (reader, writer) = pipe();
+        let raw = reader.as_raw_fd();
+        assert!(is_open(raw));
+        drop(reader);
+        assert!(!is_open(raw));
+        let raw = writer.into_raw_fd();
+        assert!(is_open(raw));
+        // SAFETY: `raw` came from `into_raw_fd`, so it is open and owned by nobody else.
+        drop(unsafe { OwnedFd::from_raw_fd(raw) });
+        assert!(!is_open(raw));
+    }
+
+    #[test]
+    fn try_clone_is_cloexec_and_at_least_3() {
+        let _lock = crate::test_fd_lock();
+        let (reader, _writer) = pipe();
+        let clone = reader.try_clone().expect("try_clone");
+        assert!(clone.as_raw_fd() >= 3);
+        assert_ne!(clone.as_raw_fd(), reader.as_raw_fd());
+        assert_eq!(fcntl_getfd(&clone), Ok(FdFlags::CLOEXEC));
+        assert_eq!(fcntl_getfd(&reader), Ok(FdFlags::empty()));
+        let borrowed = reader
+            .as_fd()
+            .try_clone_to_owned()
+            .expect("try_clone_to_owned");
+        assert_eq!(fcntl_getfd(&borrowed), Ok(FdFlags::CLOEXEC));
+    }
+
+    #[test]
+    fn borrowed_fd_is_the_owned_number() {
+        let _lock = crate::test_fd_lock();
+        let (reader, _writer) = pipe();
+        let borrowed: BorrowedFd<'_> = reader.as_fd();
+        assert_eq!(borrowed.as_raw_fd(), reader.as_raw_fd());
+        assert_eq!((&&reader).as_fd().as_raw_fd(), reader.as_raw_fd());
+    }
+}

@@ -45,7 +45,7 @@ compile_error!("barecall supports x86_64, aarch64, riscv64 and arm (A32 and Thum
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", test))]
 extern crate std;
 
 #[path = "../arch/mod.rs"]
@@ -61,3 +61,11 @@ pub mod path;
 pub mod pipe;
 pub mod process;
 pub mod stdio;
+
+/// Serializes the unit tests that open or close fds, so that a number one test just closed
+/// cannot be reused by another before it checks that it is closed.
+#[cfg(test)]
+fn test_fd_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -521,3 +521,43 @@ pub(crate) fn exit_group(status: c_int) -> ! {
     // SAFETY: exit_group ends every thread of the process; it does not return.
     unsafe { syscall1_noreturn(k::__NR_exit_group, int_arg(status)) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_is_one_compare_at_the_errno_boundary() {
+        assert_eq!(ret_usize(0), Ok(0));
+        assert_eq!(ret_usize(isize::MAX as usize), Ok(isize::MAX as usize));
+        // -4096 is a valid result (an address or count); -4095..=-1 are errors.
+        assert_eq!(ret_usize(-4096_isize as usize), Ok(-4096_isize as usize));
+        assert_eq!(
+            ret_usize(-4095_isize as usize),
+            Err(Errno::from_raw_os_error(4095))
+        );
+        assert_eq!(ret_usize(-9_isize as usize), Err(Errno::BADF));
+        assert_eq!(ret_usize(usize::MAX), Err(Errno::PERM));
+    }
+
+    #[test]
+    fn offsets_of_2_pow_63_and_more_are_refused() {
+        assert_eq!(offset(0), Ok(0));
+        assert_eq!(offset(i64::MAX as u64), Ok(i64::MAX));
+        assert_eq!(offset(1 << 63), Err(Errno::INVAL));
+        assert_eq!(offset(u64::MAX), Err(Errno::INVAL));
+        assert_eq!(offset_or_current(u64::MAX), Ok(-1));
+        assert_eq!(offset_or_current(u64::MAX - 1), Err(Errno::INVAL));
+    }
+
+    #[test]
+    fn offset_words_split_low_word_first() {
+        let five_gib = 5_i64 << 30;
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(offset_words(five_gib), (five_gib as usize, 0));
+        #[cfg(target_pointer_width = "32")]
+        assert_eq!(offset_words(five_gib), (1 << 30, 1));
+        #[cfg(target_pointer_width = "32")]
+        assert_eq!(offset_words(-1), (usize::MAX, usize::MAX));
+    }
+}

@@ -261,3 +261,38 @@ mod no_std_ioslice {
         }
     }
 }
+
+#[cfg(all(test, not(feature = "std")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_std_io_slices_cover_their_bytes() {
+        let data = *b"abcdef";
+        let slice = IoSlice::new(&data[1..4]);
+        assert_eq!(&*slice, b"bcd");
+        let mut buf = [0u8; 3];
+        let mut slice_mut = IoSliceMut::new(&mut buf);
+        slice_mut.copy_from_slice(b"xyz");
+        assert_eq!(&*slice_mut, b"xyz");
+        assert_eq!(buf, *b"xyz");
+    }
+
+    #[test]
+    fn no_std_io_slices_go_to_the_kernel_as_iovecs() {
+        let _lock = crate::test_fd_lock();
+        let (reader, writer) = crate::pipe::pipe().expect("pipe");
+        let written = writev(
+            &writer,
+            &[IoSlice::new(b"ab"), IoSlice::new(b""), IoSlice::new(b"cde")],
+        );
+        assert_eq!(written, Ok(5));
+        let (mut first, mut second) = ([0u8; 2], [0u8; 8]);
+        let read = readv(
+            &reader,
+            &mut [IoSliceMut::new(&mut first), IoSliceMut::new(&mut second)],
+        );
+        assert_eq!(read, Ok(5));
+        assert_eq!((&first, &second[..3]), (b"ab", &b"cde"[..]));
+    }
+}
