@@ -42,3 +42,20 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
         core::arch::asm!("svc 0", in("x8") nr as usize, in("x0") a0, options(nostack, noreturn))
     }
 }
+
+/// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
+/// `argc`, then `argv`, `envp` and the auxiliary vector, 16-byte aligned as the ABI requires.
+#[cfg(feature = "rt")]
+core::arch::global_asm!(
+    ".globl _start",
+    ".type _start, %function",
+    "_start:",
+    // The outermost frame: no caller for debuggers and unwinders to walk to.
+    "mov x29, xzr",
+    "mov x30, xzr",
+    "mov x0, sp",
+    "and sp, x0, #-16",
+    "bl {entry}",
+    "brk #1",
+    entry = sym crate::rt::entry,
+);

@@ -71,3 +71,39 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
         core::arch::asm!("mov r7, {nr}", "svc 0", nr = in(reg) nr as usize, in("r0") a0, options(nostack, noreturn))
     }
 }
+
+/// Marks `_start` as Thumb code when the crate is, so the kernel enters it in Thumb state.
+#[cfg(all(feature = "rt", barecall_thumb))]
+macro_rules! start_symbol_kind {
+    () => {
+        ".thumb_func"
+    };
+}
+
+/// A32 `_start` needs no marking.
+#[cfg(all(feature = "rt", not(barecall_thumb)))]
+macro_rules! start_symbol_kind {
+    () => {
+        ""
+    };
+}
+
+/// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
+/// `argc`, then `argv`, `envp` and the auxiliary vector; EABI calls want 8-byte alignment, and
+/// 16 is kept for vector code. The instructions are valid A32 and Thumb-2 alike.
+#[cfg(feature = "rt")]
+core::arch::global_asm!(
+    ".globl _start",
+    ".type _start, %function",
+    start_symbol_kind!(),
+    "_start:",
+    // The outermost frame: no caller for debuggers and unwinders to walk to.
+    "mov r11, #0",
+    "mov lr, #0",
+    "mov r0, sp",
+    "bic r1, r0, #15",
+    "mov sp, r1",
+    "bl {entry}",
+    "udf #16",
+    entry = sym crate::rt::entry,
+);

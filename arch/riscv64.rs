@@ -43,3 +43,25 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
         core::arch::asm!("ecall", in("a7") nr as usize, in("a0") a0, options(nostack, noreturn))
     }
 }
+
+/// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
+/// `argc`, then `argv`, `envp` and the auxiliary vector, 16-byte aligned as the ABI requires.
+/// `gp` is loaded first, unrelaxed, because the linker may relax other accesses against it.
+#[cfg(feature = "rt")]
+core::arch::global_asm!(
+    ".globl _start",
+    ".type _start, @function",
+    "_start:",
+    ".option push",
+    ".option norelax",
+    "lla gp, __global_pointer$",
+    ".option pop",
+    // The outermost frame: no caller for debuggers and unwinders to walk to.
+    "mv fp, zero",
+    "mv ra, zero",
+    "mv a0, sp",
+    "andi sp, sp, -16",
+    "call {entry}",
+    "unimp",
+    entry = sym crate::rt::entry,
+);

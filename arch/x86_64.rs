@@ -34,3 +34,21 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
         core::arch::asm!("syscall", in("rax") nr as usize, in("rdi") a0, options(nostack, noreturn))
     }
 }
+
+/// Program entry (feature `rt`). The kernel starts the process here with `rsp` pointing at
+/// `argc`, then `argv`, `envp` and the auxiliary vector, and `rsp` 16-byte aligned; `rdx` may
+/// hold a dynamic linker's exit hook, which a static program has none of.
+#[cfg(feature = "rt")]
+core::arch::global_asm!(
+    ".globl _start",
+    ".type _start, @function",
+    "_start:",
+    // The outermost frame: no caller for debuggers and unwinders to walk to.
+    "xor ebp, ebp",
+    "mov rdi, rsp",
+    // The ABI wants 16-byte alignment at a call; the kernel gives it, this keeps it certain.
+    "and rsp, -16",
+    "call {entry}",
+    "ud2",
+    entry = sym crate::rt::entry,
+);

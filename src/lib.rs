@@ -26,11 +26,18 @@
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
 //! - `alloc`: [`buffer::spare_capacity`] and path arguments from `String`.
+//! - `rt`: program entry (`_start`) for freestanding binaries, [`main!`], [`println!`] and
+//!   friends. Not for programs that link libc or std, which have their own `_start`.
+//! - `panic-handler`: a `#[panic_handler]` that prints the message to stderr and exits with 101.
+//! - `mem`: exports `memcpy`, `memmove`, `memset`, `memcmp` and `bcmp` (from [`mem`]) for
+//!   targets where nothing else provides them without libc (`*-linux-gnu`).
 //!
 //! Without features the crate is `#![no_std]`, needs no allocator, and supplies its own fd and
 //! `IoSlice` types with the same semantics.
 
 #![no_std]
+// The memory functions must not be compiled into calls to themselves.
+#![cfg_attr(feature = "mem", no_builtins)]
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -57,9 +64,11 @@ pub mod buffer;
 pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod mem;
 pub mod path;
 pub mod pipe;
 pub mod process;
+pub mod rt;
 pub mod stdio;
 
 /// Serializes the unit tests that open or close fds, so that a number one test just closed

@@ -6,6 +6,7 @@ mod close;
 mod dup;
 mod errno;
 mod fcntl;
+mod fmt;
 mod ioctl;
 mod read_write;
 
@@ -13,10 +14,13 @@ pub use close::close;
 pub use dup::{dup, dup2, dup3, DupFlags};
 pub use errno::Errno;
 pub use fcntl::{fcntl_dupfd_cloexec, fcntl_getfd, fcntl_setfd, FdFlags};
+#[doc(hidden)]
+pub use fmt::_print;
+pub use fmt::{BufferedWriter, FdWriter};
 pub use ioctl::{ioctl_fioclex, ioctl_fionbio, ioctl_fionclex, ioctl_fionread};
 pub use read_write::{
-    pread, preadv, preadv2, pwrite, pwritev, pwritev2, read, readv, write, writev, IoSlice,
-    IoSliceMut, ReadWriteFlags,
+    pread, preadv, preadv2, pwrite, pwritev, pwritev2, read, read_exact, readv, write, write_all,
+    writev, IoSlice, IoSliceMut, ReadWriteFlags,
 };
 
 /// A specialized `Result` whose error is [`Errno`].

@@ -157,6 +157,50 @@ pub fn pwritev2<Fd: AsFd>(
     syscalls::pwritev2(fd.as_fd(), bufs, offset, flags)
 }
 
+/// Writes all of `buf`, retrying after `EINTR` and short writes (beyond rustix, which has no
+/// such helper; std's `Write::write_all` needs std).
+///
+/// A write that accepts nothing is `Errno::IO`, where std would say `WriteZero`: the kernel
+/// does not do that for a non-empty buffer on the files Linux has.
+///
+/// # References
+///  - [Linux `write(2)`](https://man7.org/linux/man-pages/man2/write.2.html)
+pub fn write_all<Fd: AsFd>(fd: Fd, mut buf: &[u8]) -> Result<()> {
+    let fd = fd.as_fd();
+    while !buf.is_empty() {
+        match syscalls::write(fd, buf) {
+            Ok(0) => return Err(crate::io::Errno::IO),
+            Ok(n) => buf = &buf[n..],
+            Err(crate::io::Errno::INTR) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// Reads until `buf` is full or the end of the file, retrying after `EINTR` and short reads;
+/// returns the count, which is less than `buf.len()` only if the file ended first.
+///
+/// There is no errno for "ended early", so unlike std's `read_exact` the count tells: check it.
+///
+/// # References
+///  - [Linux `read(2)`](https://man7.org/linux/man-pages/man2/read.2.html)
+pub fn read_exact<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<usize> {
+    let fd = fd.as_fd();
+    let mut filled = 0;
+    while filled < buf.len() {
+        let rest = &mut buf[filled..];
+        // SAFETY: `rest` is a live, writable slice of its length.
+        match unsafe { syscalls::read(fd, (rest.as_mut_ptr(), rest.len())) } {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(crate::io::Errno::INTR) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(filled)
+}
+
 #[cfg(not(feature = "std"))]
 mod no_std_ioslice {
     use core::fmt;

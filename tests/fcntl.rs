@@ -1,0 +1,92 @@
+mod common;
+
+use barecall::io::{self, Errno, FdFlags};
+use barecall::pipe::pipe;
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+#[test]
+fn getfd_setfd_round_trip() {
+    let _check = common::FdCheck::new();
+    let (reader, _writer) = pipe().unwrap();
+    let raw = reader.as_raw_fd();
+
+    assert_eq!(io::fcntl_getfd(&reader), Ok(FdFlags::empty()));
+    assert_eq!(common::libc_fd_flags(raw), 0);
+
+    io::fcntl_setfd(&reader, FdFlags::CLOEXEC).unwrap();
+    assert_eq!(io::fcntl_getfd(&reader), Ok(FdFlags::CLOEXEC));
+    assert_eq!(common::libc_fd_flags(raw), libc::FD_CLOEXEC);
+    assert_eq!(FdFlags::CLOEXEC.bits(), libc::FD_CLOEXEC as u32);
+
+    io::fcntl_setfd(&reader, FdFlags::empty()).unwrap();
+    assert_eq!(io::fcntl_getfd(&reader), Ok(FdFlags::empty()));
+    assert_eq!(common::libc_fd_flags(raw), 0);
+}
+
+#[test]
+fn getfd_agrees_with_libc() {
+    let _check = common::FdCheck::new();
+    let file = common::scratch_file();
+    let (reader, writer) = pipe().unwrap();
+    for raw in [file.as_raw_fd(), reader.as_raw_fd(), writer.as_raw_fd()] {
+        let fd = unsafe { BorrowedFd::borrow_raw(raw) };
+        let ours = io::fcntl_getfd(fd).unwrap();
+        assert_eq!(ours.bits() as i32, common::libc_fd_flags(raw), "fd {raw}");
+    }
+    assert_eq!(io::fcntl_getfd(&file), Ok(FdFlags::CLOEXEC));
+}
+
+#[test]
+fn dupfd_cloexec_gives_a_cloexec_fd_at_or_above_min() {
+    let _check = common::FdCheck::new();
+    let (reader, writer) = pipe().unwrap();
+    assert_eq!(common::libc_fd_flags(writer.as_raw_fd()), 0);
+
+    let dup = io::fcntl_dupfd_cloexec(&writer, 100).unwrap();
+    assert!(dup.as_raw_fd() >= 100, "got fd {}", dup.as_raw_fd());
+    assert_eq!(common::libc_fd_flags(dup.as_raw_fd()), libc::FD_CLOEXEC);
+    assert_eq!(io::fcntl_getfd(&dup), Ok(FdFlags::CLOEXEC));
+    // The source is untouched.
+    assert_eq!(common::libc_fd_flags(writer.as_raw_fd()), 0);
+
+    // Same open file: what goes into the duplicate comes out of the pipe.
+    assert_eq!(io::write(&dup, b"dupfd"), Ok(5));
+    let mut buf = [0u8; 8];
+    assert_eq!(io::read(&reader, &mut buf), Ok(5));
+    assert_eq!(&buf[..5], b"dupfd");
+
+    // A `min` that is taken gives a higher number.
+    let min = dup.as_raw_fd();
+    let dup2 = io::fcntl_dupfd_cloexec(&reader, min).unwrap();
+    assert!(dup2.as_raw_fd() > min);
+    assert_eq!(common::libc_fd_flags(dup2.as_raw_fd()), libc::FD_CLOEXEC);
+}
+
+#[test]
+fn dupfd_cloexec_with_negative_min_is_inval() {
+    let _check = common::FdCheck::new();
+    let (reader, _writer) = pipe().unwrap();
+    assert_eq!(
+        io::fcntl_dupfd_cloexec(&reader, -1).unwrap_err(),
+        Errno::INVAL
+    );
+    assert_eq!(
+        io::fcntl_dupfd_cloexec(&reader, i32::MIN).unwrap_err(),
+        Errno::INVAL
+    );
+    assert_eq!(
+        io::fcntl_dupfd_cloexec(&reader, i32::MAX).unwrap_err(),
+        Errno::INVAL
+    );
+}
+
+#[test]
+fn closed_fd_is_badf() {
+    let _check = common::FdCheck::new();
+    assert!(!common::is_open(900));
+    let closed = unsafe { BorrowedFd::borrow_raw(900) };
+    assert_eq!(io::fcntl_getfd(closed), Err(Errno::BADF));
+    assert_eq!(io::fcntl_setfd(closed, FdFlags::CLOEXEC), Err(Errno::BADF));
+    assert_eq!(io::fcntl_dupfd_cloexec(closed, 0).unwrap_err(), Errno::BADF);
+    assert!(!common::is_open(900));
+}
