@@ -43,8 +43,8 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     }
 }
 
-/// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
-/// `argc`, then `argv`, `envp` and the auxiliary vector, 16-byte aligned as the ABI requires.
+// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
+// `argc`, then `argv`, `envp` and the auxiliary vector, 16-byte aligned as the ABI requires.
 #[cfg(feature = "rt")]
 core::arch::global_asm!(
     ".globl _start",

@@ -88,9 +88,9 @@ macro_rules! start_symbol_kind {
     };
 }
 
-/// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
-/// `argc`, then `argv`, `envp` and the auxiliary vector; EABI calls want 8-byte alignment, and
-/// 16 is kept for vector code. The instructions are valid A32 and Thumb-2 alike.
+// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
+// `argc`, then `argv`, `envp` and the auxiliary vector; EABI calls want 8-byte alignment, and
+// 16 is kept for vector code. The instructions are valid A32 and Thumb-2 alike.
 #[cfg(feature = "rt")]
 core::arch::global_asm!(
     ".globl _start",

@@ -44,9 +44,9 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     }
 }
 
-/// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
-/// `argc`, then `argv`, `envp` and the auxiliary vector, 16-byte aligned as the ABI requires.
-/// `gp` is loaded first, unrelaxed, because the linker may relax other accesses against it.
+// Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
+// `argc`, then `argv`, `envp` and the auxiliary vector, 16-byte aligned as the ABI requires.
+// `gp` is loaded first, unrelaxed, because the linker may relax other accesses against it.
 #[cfg(feature = "rt")]
 core::arch::global_asm!(
     ".globl _start",

@@ -35,9 +35,9 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     }
 }
 
-/// Program entry (feature `rt`). The kernel starts the process here with `rsp` pointing at
-/// `argc`, then `argv`, `envp` and the auxiliary vector, and `rsp` 16-byte aligned; `rdx` may
-/// hold a dynamic linker's exit hook, which a static program has none of.
+// Program entry (feature `rt`). The kernel starts the process here with `rsp` pointing at
+// `argc`, then `argv`, `envp` and the auxiliary vector, and `rsp` 16-byte aligned; `rdx` may
+// hold a dynamic linker's exit hook, which a static program has none of.
 #[cfg(feature = "rt")]
 core::arch::global_asm!(
     ".globl _start",

@@ -29,15 +29,13 @@
 //! - `rt`: program entry (`_start`) for freestanding binaries, [`main!`], [`println!`] and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.
 //! - `panic-handler`: a `#[panic_handler]` that prints the message to stderr and exits with 101.
-//! - `mem`: exports `memcpy`, `memmove`, `memset`, `memcmp` and `bcmp` (from [`mem`]) for
+//! - `mem`: exports `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen` (from [`mem`]) for
 //!   targets where nothing else provides them without libc (`*-linux-gnu`).
 //!
 //! Without features the crate is `#![no_std]`, needs no allocator, and supplies its own fd and
 //! `IoSlice` types with the same semantics.
 
 #![no_std]
-// The memory functions must not be compiled into calls to themselves.
-#![cfg_attr(feature = "mem", no_builtins)]
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]

@@ -1,15 +1,17 @@
-//! `memcpy`, `memmove`, `memset`, `memcmp` and `bcmp`, word at a time.
+//! `memcpy`, `memmove`, `memset`, `memcmp` and `bcmp`, word at a time, and `strlen`.
 //!
 //! The compiler calls these symbols for copies, fills and comparisons; libc (or, on `*-none`
 //! targets, `compiler_builtins`) normally provides them. A freestanding `*-linux-gnu` binary has
 //! neither, so feature `mem` exports these under the C names. They are always available as Rust
 //! functions for testing and for runtimes that want to wire them up themselves.
 //!
-//! With feature `mem` the crate is `#![no_builtins]`, so the loops below are not turned back
-//! into calls to themselves.
+//! The compiler would recognise a plain copy or fill loop and replace it with a call to
+//! `memcpy` or `memset`, that is, to itself. `#![no_builtins]` would stop that but also keeps a
+//! crate out of LTO (and so pulls `core` out of reach of a fat-LTO binary's link), so instead
+//! every store here is volatile: still one word per store, never a recognisable idiom.
 
 use core::mem::size_of;
-use core::ptr;
+use core::ptr::{self, read_volatile, write_volatile};
 
 type Word = usize;
 const WORD: usize = size_of::<Word>();
@@ -29,21 +31,21 @@ unsafe fn copy_forward(mut dst: *mut u8, mut src: *const u8, mut n: usize) {
     unsafe {
         if n >= WORD_THRESHOLD {
             while dst as usize % WORD != 0 {
-                *dst = *src;
+                write_volatile(dst, *src);
                 dst = dst.add(1);
                 src = src.add(1);
                 n -= 1;
             }
             while n >= WORD {
                 let word = ptr::read_unaligned(src.cast::<Word>());
-                dst.cast::<Word>().write(word);
+                write_volatile(dst.cast::<Word>(), word);
                 dst = dst.add(WORD);
                 src = src.add(WORD);
                 n -= WORD;
             }
         }
         while n > 0 {
-            *dst = *src;
+            write_volatile(dst, *src);
             dst = dst.add(1);
             src = src.add(1);
             n -= 1;
@@ -65,21 +67,21 @@ unsafe fn copy_backward(dst: *mut u8, src: *const u8, mut n: usize) {
             while dst_end as usize % WORD != 0 {
                 dst_end = dst_end.sub(1);
                 src_end = src_end.sub(1);
-                *dst_end = *src_end;
+                write_volatile(dst_end, *src_end);
                 n -= 1;
             }
             while n >= WORD {
                 dst_end = dst_end.sub(WORD);
                 src_end = src_end.sub(WORD);
                 let word = ptr::read_unaligned(src_end.cast::<Word>());
-                dst_end.cast::<Word>().write(word);
+                write_volatile(dst_end.cast::<Word>(), word);
                 n -= WORD;
             }
         }
         while n > 0 {
             dst_end = dst_end.sub(1);
             src_end = src_end.sub(1);
-            *dst_end = *src_end;
+            write_volatile(dst_end, *src_end);
             n -= 1;
         }
     }
@@ -125,19 +127,19 @@ pub unsafe fn memset(dst: *mut u8, byte: u8, n: usize) -> *mut u8 {
     unsafe {
         if left >= WORD_THRESHOLD {
             while p as usize % WORD != 0 {
-                *p = byte;
+                write_volatile(p, byte);
                 p = p.add(1);
                 left -= 1;
             }
             let word = Word::from_ne_bytes([byte; WORD]);
             while left >= WORD {
-                p.cast::<Word>().write(word);
+                write_volatile(p.cast::<Word>(), word);
                 p = p.add(WORD);
                 left -= WORD;
             }
         }
         while left > 0 {
-            *p = byte;
+            write_volatile(p, byte);
             p = p.add(1);
             left -= 1;
         }
@@ -162,7 +164,7 @@ pub unsafe fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
             i += WORD;
         }
         while i < n {
-            let (x, y) = (*a.add(i), *b.add(i));
+            let (x, y) = (read_volatile(a.add(i)), read_volatile(b.add(i)));
             if x != y {
                 return i32::from(x) - i32::from(y);
             }
@@ -180,6 +182,21 @@ pub unsafe fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
 pub unsafe fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     // SAFETY: forwarded.
     unsafe { memcmp(a, b, n) }
+}
+
+/// `strlen(3)`: the length of a NUL-terminated string (`CStr::from_ptr` calls it).
+///
+/// # Safety
+///
+/// `s` points to a NUL-terminated string.
+pub unsafe fn strlen(s: *const u8) -> usize {
+    let mut n = 0;
+    // SAFETY: the string is NUL-terminated, so every byte read up to the NUL is inside it. The
+    // volatile read keeps the loop from being recognised as a call to `strlen` itself.
+    while unsafe { read_volatile(s.add(n)) } != 0 {
+        n += 1;
+    }
+    n
 }
 
 /// The C symbols, for binaries that have no libc.
@@ -241,6 +258,17 @@ mod exports {
         // SAFETY: the caller's contract is the C one, which is the callee's.
         unsafe { super::bcmp(a, b, n) }
     }
+
+    /// `strlen(3)`.
+    ///
+    /// # Safety
+    ///
+    /// As [`super::strlen`].
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
+        // SAFETY: the caller's contract is the C one, which is the callee's.
+        unsafe { super::strlen(s) }
+    }
 }
 
 #[cfg(test)]
@@ -298,6 +326,17 @@ mod tests {
                     assert_eq!(buf, expected, "memmove src+{s} dst+{d} len {n}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn strlen_finds_the_first_nul() {
+        let mut buf = [b'x'; MAX_LEN + 1];
+        for n in 0..=MAX_LEN {
+            buf[n] = 0;
+            // SAFETY: `buf` holds a NUL at `n`.
+            assert_eq!(unsafe { strlen(buf.as_ptr()) }, n);
+            buf[n] = b'x';
         }
     }
 

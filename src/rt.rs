@@ -39,9 +39,9 @@ pub mod aux {
 /// them, so the strings and values are `'static`.
 #[derive(Clone, Copy)]
 pub struct Startup {
-    argv: &'static [*const c_char],
-    envp: *const *const c_char,
-    auxv: *const [usize; 2],
+    /// The initial stack pointer. Only it is kept, and the rest is found on demand, so that a
+    /// program that never looks at its environment carries no code to walk it.
+    sp: *const usize,
 }
 
 // SAFETY: `Startup` only reads memory that stays unchanged for the life of the process.
@@ -50,7 +50,7 @@ unsafe impl Send for Startup {}
 unsafe impl Sync for Startup {}
 
 impl Startup {
-    /// Reads the layout the kernel builds at process start (see `execve(2)` and the ELF ABI):
+    /// Wraps the layout the kernel builds at process start (see `execve(2)` and the ELF ABI):
     /// `argc`, `argc` pointers and a null, environment pointers and a null, then `(key, value)`
     /// pairs ending with key 0 (`AT_NULL`).
     ///
@@ -58,36 +58,33 @@ impl Startup {
     ///
     /// `sp` must be the stack pointer the kernel handed to the entry point, or point at memory
     /// laid out the same way that lives, unchanged, for the rest of the program.
-    pub unsafe fn from_initial_stack(sp: *const usize) -> Self {
-        // SAFETY: per the contract, `sp` holds argc and is followed by argc+1 pointers, then
-        // the environment up to its null, then the auxiliary vector.
-        unsafe {
-            let argc = *sp;
-            let argv_start = sp.add(1).cast::<*const c_char>();
-            let argv = core::slice::from_raw_parts(argv_start, argc);
-            let envp = argv_start.add(argc + 1);
-            let mut env_end = envp;
-            while !(*env_end).is_null() {
-                env_end = env_end.add(1);
-            }
-            Self {
-                argv,
-                envp,
-                auxv: env_end.add(1).cast(),
-            }
-        }
+    pub const unsafe fn from_initial_stack(sp: *const usize) -> Self {
+        Self { sp }
+    }
+
+    /// `argv` as a slice of its `argc` pointers.
+    fn argv(&self) -> &'static [*const c_char] {
+        // SAFETY: per `from_initial_stack`, `sp` holds argc and is followed by argc pointers.
+        unsafe { core::slice::from_raw_parts(self.sp.add(1).cast(), *self.sp) }
+    }
+
+    /// The first environment pointer: just past argv's terminating null.
+    fn envp(&self) -> *const *const c_char {
+        let argv = self.argv();
+        // SAFETY: argv's null terminator follows it, and envp follows that.
+        unsafe { argv.as_ptr().add(argv.len() + 1) }
     }
 
     /// The arguments, `argv[0]` (the program name) first.
     pub fn args(&self) -> Args {
         Args {
-            argv: self.argv.iter(),
+            argv: self.argv().iter(),
         }
     }
 
     /// The environment, as `NAME=value` strings.
     pub fn env(&self) -> Env {
-        Env { next: self.envp }
+        Env { next: self.envp() }
     }
 
     /// The value of environment variable `name`, if set.
@@ -101,7 +98,16 @@ impl Startup {
 
     /// The auxiliary vector's `(key, value)` pairs.
     pub fn auxv(&self) -> Auxv {
-        Auxv { next: self.auxv }
+        let mut env_end = self.envp();
+        // SAFETY: the environment ends with a null pointer; the auxiliary vector follows it.
+        unsafe {
+            while !(*env_end).is_null() {
+                env_end = env_end.add(1);
+            }
+            Auxv {
+                next: env_end.add(1).cast(),
+            }
+        }
     }
 
     /// The value of auxiliary vector entry `key` (an [`aux`] constant), as `getauxval(3)`.

@@ -170,7 +170,9 @@ pub fn write_all<Fd: AsFd>(fd: Fd, mut buf: &[u8]) -> Result<()> {
     while !buf.is_empty() {
         match syscalls::write(fd, buf) {
             Ok(0) => return Err(crate::io::Errno::IO),
-            Ok(n) => buf = &buf[n..],
+            // The kernel never reports more than it was given; `get` keeps a panic path (and
+            // the formatting code behind it) out of freestanding binaries all the same.
+            Ok(n) => buf = buf.get(n..).unwrap_or_default(),
             Err(crate::io::Errno::INTR) => {}
             Err(err) => return Err(err),
         }
@@ -189,7 +191,9 @@ pub fn read_exact<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<usize> {
     let fd = fd.as_fd();
     let mut filled = 0;
     while filled < buf.len() {
-        let rest = &mut buf[filled..];
+        let Some(rest) = buf.get_mut(filled..) else {
+            break;
+        };
         // SAFETY: `rest` is a live, writable slice of its length.
         match unsafe { syscalls::read(fd, (rest.as_mut_ptr(), rest.len())) } {
             Ok(0) => break,

@@ -1,8 +1,11 @@
 //! The project's commands: `cargo xtask <command>`.
 //!
+//! - `hello`: builds and runs the freestanding `hello` example. See `freestanding.rs`.
 //! - `qemu-test`: installs what is missing, then runs the test suite natively and under
 //!   qemu-user on every Linux target, and builds the bare-metal targets. See `qemu_test.rs`.
 
+mod elf;
+mod freestanding;
 mod qemu_test;
 mod setup;
 mod targets;
@@ -13,6 +16,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
+  hello [--target TRIPLE]... [--tiny] [--install]
+      Build the freestanding `hello` example (examples/, README's recipe) as a static,
+      libc-free binary, run it natively or under qemu-user, and print its path and size.
+      --tiny uses the linker script recipe (examples/tiny.ld) and drops section headers.
   qemu-test [--target TRIPLE]... [--list] [--install]
       Run the test suite natively and under qemu-user on every Linux target, and build the
       bare-metal targets; installs missing rustup targets, and Debian packages when running
@@ -25,6 +32,7 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     let result = match command.as_deref() {
         Some("qemu-test") => qemu_test::run(&rest),
+        Some("hello") => freestanding::hello_command(&rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(true)
@@ -42,4 +50,12 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The workspace root: the directory above `xtask/`.
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
 }

@@ -6,9 +6,10 @@
 //! tests as the host. Tests that could not run report themselves on a `barecall-skip: NAME:
 //! REASON` line; they are counted as skipped, never as passed.
 
+use crate::freestanding;
 use crate::setup;
 use crate::targets::{self, Kind, Target};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -41,6 +42,10 @@ struct Outcome {
     skipped: Vec<(String, String)>,
     /// Problems that fail the target although no test failed.
     problems: Vec<String>,
+    /// Operations the differential test compared with libc (`barecall-differential-ops: N`).
+    differential_ops: u64,
+    /// The freestanding examples: checks passed and failed, hello's sizes.
+    examples: Option<freestanding::Report>,
     seconds: f64,
 }
 
@@ -50,7 +55,9 @@ impl Outcome {
     }
 
     fn ok(&self) -> bool {
-        self.failed == 0 && self.problems.is_empty()
+        self.failed == 0
+            && self.problems.is_empty()
+            && self.examples.as_ref().is_none_or(|e| e.problems.is_empty())
     }
 }
 
@@ -73,17 +80,29 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     }
     setup::ensure(&selected, install)?;
 
-    let root = workspace_root();
+    let root = crate::workspace_root();
     let log_dir = root.join("target/xtask");
     std::fs::create_dir_all(&log_dir).map_err(|e| format!("{}: {e}", log_dir.display()))?;
 
     let mut rows = Vec::new();
+    let recipe = freestanding::check_readme_recipe(&root);
     for target in &selected {
         println!("==> {} ({}): start", target.triple, target.mode);
         let outcome = match target.kind {
             Kind::BareMetal => build_bare_metal(&root, &log_dir, target),
-            Kind::Native | Kind::QemuUser => test_linux(&root, &log_dir, target),
+            Kind::Native | Kind::QemuUser => {
+                let mut outcome = test_linux(&root, &log_dir, target);
+                let start = Instant::now();
+                outcome.examples = Some(freestanding::check(&root, &log_dir, target));
+                outcome.seconds += start.elapsed().as_secs_f64();
+                outcome
+            }
         };
+        if let Some(examples) = &outcome.examples {
+            for problem in &examples.problems {
+                println!("    examples: {problem}");
+            }
+        }
         for (test, reason) in &outcome.skipped {
             println!("    skipped: {test}: {reason}");
         }
@@ -102,14 +121,10 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 
     compare_with_host(&mut rows);
     print_table(&rows);
-    Ok(rows.iter().all(|(_, outcome)| outcome.ok()))
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+    if let Err(problem) = &recipe {
+        println!("FAILED: {problem}");
+    }
+    Ok(recipe.is_ok() && rows.iter().all(|(_, outcome)| outcome.ok()))
 }
 
 fn list_targets(selected: &[&Target]) -> Result<bool, String> {
@@ -212,6 +227,8 @@ fn parse_test_output(output: &str, outcome: &mut Outcome) -> usize {
             outcome.passed += count(rest, "passed");
             outcome.failed += count(rest, "failed");
             outcome.ignored += count(rest, "ignored");
+        } else if let Some(ops) = line.strip_prefix("barecall-differential-ops: ") {
+            outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(rest) = line.strip_prefix("barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
@@ -285,14 +302,16 @@ fn compare_with_host(rows: &mut [(&Target, Outcome)]) {
 
 fn print_table(rows: &[(&Target, Outcome)]) {
     println!();
-    println!("| target | mode | passed | failed | skipped | seconds | result |");
-    println!("|---|---|---:|---:|---:|---:|---|");
+    println!(
+        "| target | mode | passed | failed | skipped | differential ops | examples | hello B | tiny B | seconds | result |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for (target, outcome) in rows {
         let result = if outcome.ok() { "ok" } else { "FAILED" };
         if target.kind == Kind::BareMetal {
             println!(
-                "| {} | {} | builds | {} | - | {:.1} | {result} |",
+                "| {} | {} | builds | {} | - | - | - | - | - | {:.1} | {result} |",
                 target.triple,
                 target.mode,
                 outcome.problems.len(),
@@ -302,17 +321,29 @@ fn print_table(rows: &[(&Target, Outcome)]) {
         }
         // libtest counts a test that reported a skip as passed; it is not.
         let skips = outcome.skipped.len() as u64;
-        let real_passed = outcome.passed.saturating_sub(skips);
+        let mut real_passed = outcome.passed.saturating_sub(skips);
+        let mut real_failed = outcome.failed;
+        let (mut examples, mut hello, mut tiny) = ("-".to_owned(), "-".to_owned(), "-".to_owned());
+        if let Some(report) = &outcome.examples {
+            let checks = report.checks_passed + report.problems.len();
+            examples = format!("{}/{checks}", report.checks_passed);
+            real_passed += report.checks_passed as u64;
+            real_failed += report.problems.len() as u64;
+            let bytes = |b: Option<u64>| b.map_or("-".to_owned(), |b| b.to_string());
+            hello = bytes(report.hello_bytes);
+            tiny = bytes(report.tiny_bytes);
+        }
         passed += real_passed;
-        failed += outcome.failed;
+        failed += real_failed;
         skipped += skips + outcome.ignored;
         println!(
-            "| {} | {} | {} | {} | {} | {:.1} | {result} |",
+            "| {} | {} | {} | {} | {} | {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
             target.triple,
             target.mode,
             real_passed,
-            outcome.failed,
+            real_failed,
             skips + outcome.ignored,
+            outcome.differential_ops,
             outcome.seconds
         );
     }

@@ -16,6 +16,8 @@ pub struct Target {
     /// What the table's "mode" column says.
     pub mode: &'static str,
     pub kind: Kind,
+    /// The qemu-user that runs its binaries, if it is not the host.
+    pub qemu: Option<&'static str>,
     /// Commands that must be on PATH (qemu, the cross linker).
     pub commands: &'static [&'static str],
     /// A file of the cross C library (the linker and qemu's `-L` need it).
@@ -29,6 +31,7 @@ pub const TARGETS: &[Target] = &[
         triple: "x86_64-unknown-linux-gnu",
         mode: "native",
         kind: Kind::Native,
+        qemu: None,
         commands: &[],
         sysroot_file: None,
         packages: &[],
@@ -37,6 +40,7 @@ pub const TARGETS: &[Target] = &[
         triple: "aarch64-unknown-linux-gnu",
         mode: "A64",
         kind: Kind::QemuUser,
+        qemu: Some("qemu-aarch64"),
         commands: &["qemu-aarch64", "aarch64-linux-gnu-gcc"],
         sysroot_file: Some("/usr/aarch64-linux-gnu/lib/libc.so.6"),
         packages: &[
@@ -49,6 +53,7 @@ pub const TARGETS: &[Target] = &[
         triple: "riscv64gc-unknown-linux-gnu",
         mode: "RV64GC",
         kind: Kind::QemuUser,
+        qemu: Some("qemu-riscv64"),
         commands: &["qemu-riscv64", "riscv64-linux-gnu-gcc"],
         sysroot_file: Some("/usr/riscv64-linux-gnu/lib/libc.so.6"),
         packages: &[
@@ -61,6 +66,7 @@ pub const TARGETS: &[Target] = &[
         triple: "armv7-unknown-linux-gnueabihf",
         mode: "A32",
         kind: Kind::QemuUser,
+        qemu: Some("qemu-arm"),
         commands: &["qemu-arm", "arm-linux-gnueabihf-gcc"],
         sysroot_file: Some("/usr/arm-linux-gnueabihf/lib/libc.so.6"),
         packages: &[
@@ -73,6 +79,7 @@ pub const TARGETS: &[Target] = &[
         triple: "thumbv7neon-unknown-linux-gnueabihf",
         mode: "Thumb-2",
         kind: Kind::QemuUser,
+        qemu: Some("qemu-arm"),
         commands: &["qemu-arm", "arm-linux-gnueabihf-gcc"],
         sysroot_file: Some("/usr/arm-linux-gnueabihf/lib/libc.so.6"),
         packages: &[
@@ -93,9 +100,17 @@ const fn bare_metal(triple: &'static str) -> Target {
         triple,
         mode: "bare metal",
         kind: Kind::BareMetal,
+        qemu: None,
         commands: &[],
         sysroot_file: None,
         packages: &[],
+    }
+}
+
+impl Target {
+    /// Whether this is the machine's own target.
+    pub fn is_host(&self) -> bool {
+        self.kind == Kind::Native
     }
 }
 

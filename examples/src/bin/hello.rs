@@ -1,0 +1,40 @@
+//! Prints a greeting naming the architecture, and exits 0.
+#![no_std]
+#![no_main]
+
+barecall::main!(main);
+
+fn main(_: barecall::rt::Startup) -> i32 {
+    let greeting = concat!("Hello from barecall on ", arch!(), "!\n");
+    match barecall::io::write_all(barecall::stdio::stdout(), greeting.as_bytes()) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+// The architecture's name as a literal, for `concat!`: no formatting code in a tiny binary.
+#[cfg(target_arch = "x86_64")]
+macro_rules! arch {
+    () => {
+        "x86_64"
+    };
+}
+#[cfg(target_arch = "aarch64")]
+macro_rules! arch {
+    () => {
+        "aarch64"
+    };
+}
+#[cfg(target_arch = "riscv64")]
+macro_rules! arch {
+    () => {
+        "riscv64"
+    };
+}
+#[cfg(target_arch = "arm")]
+macro_rules! arch {
+    () => {
+        "arm"
+    };
+}
+use arch;

@@ -1,0 +1,375 @@
+//! The freestanding examples (`examples/`, a crate that follows README's recipe): building
+//! them, running them with known input, checking that they are libc-free, and their sizes.
+
+use crate::elf::Elf;
+use crate::targets::Target;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The examples' budget with README's recipe, and with the `--tiny` one.
+pub const HELLO_BUDGET: u64 = 1024;
+pub const TINY_BUDGET: u64 = 300;
+
+/// The extra link arguments of the `--tiny` recipe (besides README's), relative to `examples/`.
+const TINY_LINK_ARGS: &[&str] = &["-Wl,-T,tiny.ld", "-Wl,-z,norelro"];
+
+/// What one target's examples did.
+#[derive(Default)]
+pub struct Report {
+    pub hello_bytes: Option<u64>,
+    pub tiny_bytes: Option<u64>,
+    pub checks_passed: usize,
+    pub problems: Vec<String>,
+}
+
+pub fn examples_dir(root: &Path) -> PathBuf {
+    root.join("examples")
+}
+
+/// `cargo build --release --target T` in `examples/`, which picks up its `.cargo/config.toml`
+/// (README's recipe, word for word). With `tiny`, hello alone is linked with `tiny.ld` into
+/// its own target directory and its section headers are dropped.
+pub fn build(root: &Path, target: &Target, tiny: bool) -> Result<PathBuf, String> {
+    let dir = examples_dir(root);
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(&dir);
+    let out_dir = if tiny {
+        let target_dir = dir.join("target/tiny");
+        command
+            .args([
+                "rustc",
+                "--release",
+                "--bin",
+                "hello",
+                "--target",
+                target.triple,
+            ])
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .arg("--");
+        for arg in TINY_LINK_ARGS {
+            command.arg("-C").arg(format!("link-arg={arg}"));
+        }
+        target_dir.join(target.triple).join("release")
+    } else {
+        command.args(["build", "--release", "--target", target.triple]);
+        dir.join("target").join(target.triple).join("release")
+    };
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "building the examples for {} failed:\n{}",
+            target.triple,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    if tiny {
+        let linked = out_dir.join("hello");
+        let data = std::fs::read(&linked).map_err(|e| format!("{}: {e}", linked.display()))?;
+        let stripped = Elf::parse(&data)?.without_section_headers()?;
+        let tiny_path = out_dir.join("hello.tiny");
+        std::fs::write(&tiny_path, stripped)
+            .map_err(|e| format!("{}: {e}", tiny_path.display()))?;
+        set_executable(&tiny_path)?;
+    }
+    Ok(out_dir)
+}
+
+fn set_executable(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// What a run produced.
+pub struct Run {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub status: Option<i32>,
+}
+
+/// Runs a static binary natively or under the target's qemu-user, with only `env` in its
+/// environment (so no `QEMU_*` variable reaches qemu) and `stdin` as its input.
+pub fn run(
+    target: &Target,
+    binary: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> Result<Run, String> {
+    let mut command = match target.qemu {
+        Some(qemu) => {
+            let mut command = Command::new(qemu);
+            command.arg(binary);
+            command
+        }
+        None => Command::new(binary),
+    };
+    command
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    let mut child_stdin = child.stdin.take().ok_or("no stdin pipe")?;
+    let input = stdin.to_vec();
+    // Feed stdin from a thread: a large input would otherwise deadlock against full pipes.
+    let feeder = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = child_stdin.write_all(&input);
+    });
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("waiting for {}: {e}", binary.display()))?;
+    let _ = feeder.join();
+    Ok(Run {
+        stdout: output.stdout,
+        stderr: output.stderr,
+        status: output.status.code(),
+    })
+}
+
+/// The name `hello` prints for `target`.
+fn arch_name(target: &Target) -> &'static str {
+    let arch = target.triple.split('-').next().unwrap_or("");
+    match arch {
+        a if a.starts_with("x86_64") => "x86_64",
+        a if a.starts_with("aarch64") => "aarch64",
+        a if a.starts_with("riscv64") => "riscv64",
+        _ => "arm",
+    }
+}
+
+/// 1 MiB of reproducible, incompressible-looking bytes.
+fn test_input() -> Vec<u8> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..1 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+fn expect(report: &mut Report, what: &str, run: &Run, stdout: &[u8], stderr: &[u8], status: i32) {
+    let mut wrong = Vec::new();
+    if run.stdout != stdout {
+        wrong.push(format!(
+            "stdout {} bytes {:?}, expected {} bytes {:?}",
+            run.stdout.len(),
+            String::from_utf8_lossy(&run.stdout[..run.stdout.len().min(200)]),
+            stdout.len(),
+            String::from_utf8_lossy(&stdout[..stdout.len().min(200)])
+        ));
+    }
+    if run.stderr != stderr {
+        wrong.push(format!(
+            "stderr {:?}, expected {:?}",
+            String::from_utf8_lossy(&run.stderr),
+            String::from_utf8_lossy(stderr)
+        ));
+    }
+    if run.status != Some(status) {
+        wrong.push(format!("status {:?}, expected {status}", run.status));
+    }
+    if wrong.is_empty() {
+        report.checks_passed += 1;
+    } else {
+        report
+            .problems
+            .push(format!("{what}: {}", wrong.join("; ")));
+    }
+}
+
+/// Builds the examples for `target` (README's recipe and `--tiny`), runs each with known input,
+/// checks their output, that they are libc-free, and the size budget.
+pub fn check(root: &Path, scratch: &Path, target: &Target) -> Report {
+    let mut report = Report::default();
+    if let Err(e) = check_into(root, scratch, target, &mut report) {
+        report.problems.push(e);
+    }
+    report
+}
+
+fn check_into(
+    root: &Path,
+    scratch: &Path,
+    target: &Target,
+    report: &mut Report,
+) -> Result<(), String> {
+    let dir = build(root, target, false)?;
+    let tiny_dir = build(root, target, true)?;
+    let hello = dir.join("hello");
+    let tiny = tiny_dir.join("hello.tiny");
+    let greeting = format!("Hello from barecall on {}!\n", arch_name(target));
+
+    for binary in [&hello, &tiny] {
+        let run = run(target, binary, &[], &[], b"")?;
+        expect(
+            report,
+            &format!("{}", binary.display()),
+            &run,
+            greeting.as_bytes(),
+            b"",
+            0,
+        );
+    }
+
+    let input = test_input();
+    let cat = dir.join("cat");
+    let piped = run(target, &cat, &[], &[], &input)?;
+    expect(report, "cat < 1 MiB", &piped, &input, b"", 0);
+
+    let file = scratch.join(format!("cat-input-{}", target.triple));
+    std::fs::write(&file, b"abc\n").map_err(|e| format!("{}: {e}", file.display()))?;
+    let file_arg = file.to_string_lossy().into_owned();
+    let missing = "/nonexistent/barecall-cat";
+    let with_error = run(target, &cat, &[missing, &file_arg], &[], b"")?;
+    let message = format!("cat: {missing}: No such file or directory\n");
+    expect(
+        report,
+        "cat MISSING FILE",
+        &with_error,
+        b"abc\n",
+        message.as_bytes(),
+        1,
+    );
+
+    let env = dir.join("env");
+    let env_run = run(
+        target,
+        &env,
+        &["one", "two words"],
+        &[("BARECALL_EXAMPLE", "yes")],
+        b"",
+    )?;
+    let expected = format!(
+        "arg[0] = {}\narg[1] = one\narg[2] = two words\nenv: BARECALL_EXAMPLE=yes\nAT_PAGESZ = 4096\n",
+        env.display()
+    );
+    expect(
+        report,
+        "env one 'two words'",
+        &env_run,
+        expected.as_bytes(),
+        b"",
+        0,
+    );
+
+    for binary in [&hello, &tiny, &cat, &env] {
+        let data = std::fs::read(binary).map_err(|e| format!("{}: {e}", binary.display()))?;
+        let problems = Elf::parse(&data)?.libc_dependencies()?;
+        if problems.is_empty() {
+            report.checks_passed += 1;
+        } else {
+            report.problems.push(format!(
+                "{} is not libc-free: {}",
+                binary.display(),
+                problems.join(", ")
+            ));
+        }
+    }
+
+    let size = |path: &Path| {
+        std::fs::metadata(path)
+            .map(|m| m.len())
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let (hello_bytes, tiny_bytes) = (size(&hello)?, size(&tiny)?);
+    report.hello_bytes = Some(hello_bytes);
+    report.tiny_bytes = Some(tiny_bytes);
+    if hello_bytes > HELLO_BUDGET {
+        report.problems.push(format!(
+            "hello is {hello_bytes} bytes, over the budget of {HELLO_BUDGET}"
+        ));
+    }
+    if tiny_bytes > TINY_BUDGET {
+        report.problems.push(format!(
+            "hello --tiny is {tiny_bytes} bytes, over the budget of {TINY_BUDGET}"
+        ));
+    }
+    Ok(())
+}
+
+/// README must carry the recipe exactly as `examples/` uses it.
+pub fn check_readme_recipe(root: &Path) -> Result<(), String> {
+    let readme =
+        std::fs::read_to_string(root.join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    let dir = examples_dir(root);
+    let config = std::fs::read_to_string(dir.join(".cargo/config.toml"))
+        .map_err(|e| format!("examples/.cargo/config.toml: {e}"))?;
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .map_err(|e| format!("examples/Cargo.toml: {e}"))?;
+    let profile_start = manifest
+        .find("[profile.")
+        .ok_or("examples/Cargo.toml has no profile")?;
+    let profile_end = manifest[profile_start..]
+        .find("\n\n# ")
+        .map_or(manifest.len(), |i| profile_start + i + 1);
+    let profile = &manifest[profile_start..profile_end];
+    for (name, text) in [
+        ("examples/.cargo/config.toml", config.as_str()),
+        ("examples/Cargo.toml's profiles", profile),
+    ] {
+        if !readme.contains(text) {
+            return Err(format!("README.md does not contain {name} word for word"));
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask hello [--target TRIPLE] [--tiny]`.
+pub fn hello_command(args: &[String]) -> Result<bool, String> {
+    let mut names = Vec::new();
+    let mut tiny = false;
+    let mut install = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--target" => names.push(args.next().ok_or("--target needs a triple")?.clone()),
+            "--tiny" => tiny = true,
+            "--install" => install = true,
+            other => return Err(format!("hello: unknown option {other}")),
+        }
+    }
+    if names.is_empty() {
+        names.push("x86_64-unknown-linux-gnu".to_owned());
+    }
+    let targets = crate::targets::select(&names)?;
+    if let Some(bare) = targets.iter().find(|t| t.qemu.is_none() && !t.is_host()) {
+        return Err(format!("{} has no Linux to run on", bare.triple));
+    }
+    crate::setup::ensure(&targets, install)?;
+    let root = crate::workspace_root();
+    let mut ok = true;
+    for target in targets {
+        let dir = build(&root, target, tiny)?;
+        let binary = dir.join(if tiny { "hello.tiny" } else { "hello" });
+        let result = run(target, &binary, &[], &[], b"")?;
+        print!("{}", String::from_utf8_lossy(&result.stdout));
+        eprint!("{}", String::from_utf8_lossy(&result.stderr));
+        let size = std::fs::metadata(&binary).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "{}: {} bytes, exit status {:?}{}",
+            binary.display(),
+            size,
+            result.status,
+            target
+                .qemu
+                .map(|q| format!(" (under {q})"))
+                .unwrap_or_default()
+        );
+        ok &= result.status == Some(0);
+    }
+    Ok(ok)
+}
