@@ -9,6 +9,7 @@ mod freestanding;
 mod qemu_test;
 mod setup;
 mod targets;
+mod vm;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,9 @@ commands:
       Build the freestanding `hello` example (examples/, README's recipe) as a static,
       libc-free binary, run it natively or under qemu-user, and print its path and size.
       --tiny uses the linker script recipe (examples/tiny.ld) and drops section headers.
+  vm-test [--target TRIPLE]... [--install]
+      Boot Debian's kernel of each architecture under qemu-system (downloaded once into
+      target/vm/) and run the static test binaries there, with a barecall init.
   qemu-test [--target TRIPLE]... [--list] [--install]
       Run the test suite natively and under qemu-user on every Linux target, and build the
       bare-metal targets; installs missing rustup targets, and Debian packages when running
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let result = match command.as_deref() {
         Some("qemu-test") => qemu_test::run(&rest),
         Some("hello") => freestanding::hello_command(&rest),
+        Some("vm-test") => vm::run(&rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(true)

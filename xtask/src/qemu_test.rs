@@ -34,19 +34,19 @@ const BUILDS: &[&[&str]] = &[
 ];
 
 #[derive(Default)]
-struct Outcome {
-    passed: u64,
-    failed: u64,
-    ignored: u64,
+pub struct Outcome {
+    pub passed: u64,
+    pub failed: u64,
+    pub ignored: u64,
     /// `(test, reason)` of each `barecall-skip` line.
-    skipped: Vec<(String, String)>,
+    pub skipped: Vec<(String, String)>,
     /// Problems that fail the target although no test failed.
-    problems: Vec<String>,
+    pub problems: Vec<String>,
     /// Operations the differential test compared with libc (`barecall-differential-ops: N`).
-    differential_ops: u64,
+    pub differential_ops: u64,
     /// The freestanding examples: checks passed and failed, hello's sizes.
-    examples: Option<freestanding::Report>,
-    seconds: f64,
+    pub examples: Option<freestanding::Report>,
+    pub seconds: f64,
 }
 
 impl Outcome {
@@ -189,7 +189,7 @@ fn test_linux(root: &Path, log_dir: &Path, target: &Target) -> Outcome {
     for (i, args) in TEST_RUNS.iter().enumerate() {
         let log = log_dir.join(format!("{}-{i}.log", target.triple));
         let (success, output) = run_logged(cargo(root, target, args), &log);
-        let binaries = parse_test_output(&output, &mut outcome);
+        let binaries = parse_test_output(&output, &["Running ", "Doc-tests "], &mut outcome);
         if binaries == 0 {
             outcome.problems.push(format!(
                 "`cargo {}` ran no test binary (log: {})",
@@ -214,13 +214,13 @@ fn test_linux(root: &Path, log_dir: &Path, target: &Target) -> Outcome {
 
 /// Adds the counts of libtest's `test result:` lines and the `barecall-skip:` lines of `output`
 /// to `outcome`; returns the number of test binaries that reported a result. A binary that
-/// started (`Running` or `Doc-tests`) and reported no result is a problem.
-fn parse_test_output(output: &str, outcome: &mut Outcome) -> usize {
+/// started (a line beginning with one of `start_markers`) and reported no result is a problem.
+pub fn parse_test_output(output: &str, start_markers: &[&str], outcome: &mut Outcome) -> usize {
     let mut started = Vec::new();
     let mut results = 0;
     for line in output.lines() {
         let line = line.trim();
-        if line.starts_with("Running ") || line.starts_with("Doc-tests ") {
+        if start_markers.iter().any(|marker| line.starts_with(marker)) {
             started.push(line.to_owned());
         } else if let Some(rest) = line.strip_prefix("test result: ") {
             results += 1;

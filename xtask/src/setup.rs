@@ -43,7 +43,7 @@ fn is_root() -> bool {
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
 
-fn run(command: &mut Command) -> Result<(), String> {
+pub fn run(command: &mut Command) -> Result<(), String> {
     let status = command
         .status()
         .map_err(|e| format!("cannot run {command:?}: {e}"))?;
@@ -70,7 +70,14 @@ pub fn ensure(targets: &[&Target], install: bool) -> Result<(), String> {
             .args(&missing_targets))?;
     }
 
-    let mut packages: Vec<&str> = targets.iter().flat_map(|t| missing_packages(t)).collect();
+    let packages: Vec<&str> = targets.iter().flat_map(|t| missing_packages(t)).collect();
+    install_packages(&packages, install)
+}
+
+/// Installs Debian `packages` (none if empty) as root, or with `install` through sudo;
+/// otherwise names the one command to run and fails.
+pub fn install_packages(packages: &[&str], install: bool) -> Result<(), String> {
+    let mut packages = packages.to_vec();
     packages.sort_unstable();
     packages.dedup();
     if packages.is_empty() {

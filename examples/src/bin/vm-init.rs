@@ -1,0 +1,133 @@
+//! The init of `cargo xtask vm-test`'s virtual machines: mounts a tmpfs on /tmp and proc on
+//! /proc, runs every command listed in /tests/list (one per line: a path, then arguments),
+//! reports each exit status on the console, and powers the machine off.
+//!
+//! Lines it prints for the xtask: `barecall-vm: run LINE`, `barecall-vm: exit PATH STATUS`
+//! (STATUS is the exit code, or `signal N`), `barecall-vm: done`.
+#![no_std]
+#![no_main]
+
+use barecall::fs::{self, Mode, OFlags};
+use barecall::io;
+use barecall::raw::*;
+use linux_raw_sys::general as k;
+
+barecall::main!(main);
+
+/// Most arguments a listed command may have.
+const MAX_ARGS: usize = 16;
+
+fn main(_: barecall::rt::Startup) -> i32 {
+    // Firmware may have left terminal escapes on the console's current line: start afresh.
+    barecall::println!();
+    mount_fs(c"tmpfs", c"/tmp", c"tmpfs");
+    mount_fs(c"proc", c"/proc", c"proc");
+    let mut list = [0u8; 16 * 1024];
+    let len = fs::open(c"/tests/list", OFlags::RDONLY, Mode::empty())
+        .and_then(|fd| io::read_exact(&fd, &mut list))
+        .unwrap_or_else(|err| {
+            barecall::println!("barecall-vm: cannot read /tests/list: {err}");
+            0
+        });
+    for line in list[..len].split_mut(|&b| b == b'\n') {
+        if !line.is_empty() {
+            run(line);
+        }
+    }
+    barecall::println!("barecall-vm: done");
+    // SAFETY: sync and reboot read no user memory; POWER_OFF with both magic numbers ends
+    // the machine, which is this program's last act.
+    unsafe {
+        syscall0(k::__NR_sync);
+        syscall4_readonly(
+            k::__NR_reboot,
+            k::LINUX_REBOOT_MAGIC1 as usize,
+            k::LINUX_REBOOT_MAGIC2 as usize,
+            k::LINUX_REBOOT_CMD_POWER_OFF as usize,
+            0,
+        );
+    }
+    1
+}
+
+fn mount_fs(source: &core::ffi::CStr, target: &core::ffi::CStr, fstype: &core::ffi::CStr) {
+    // SAFETY: mkdirat and mount only read the NUL-terminated strings, live for the calls.
+    let raw = unsafe {
+        syscall3_readonly(k::__NR_mkdirat, k::AT_FDCWD as usize, target.as_ptr() as usize, 0o755);
+        syscall5_readonly(
+            k::__NR_mount,
+            source.as_ptr() as usize,
+            target.as_ptr() as usize,
+            fstype.as_ptr() as usize,
+            0,
+            0,
+        )
+    };
+    if raw > -4096_isize as usize {
+        barecall::println!("barecall-vm: mount {:?} failed: errno {}", target, raw.wrapping_neg());
+    }
+}
+
+/// Runs one line of the list (`path arg...`, split at spaces) in a child and waits for it.
+fn run(line: &mut [u8]) {
+    barecall::println!("barecall-vm: run {}", core::str::from_utf8(line).unwrap_or("?"));
+    // Build argv in place: each space becomes the NUL that ends the word before it.
+    let mut line_with_nul = [0u8; 1024];
+    let Some(buf) = line_with_nul.get_mut(..line.len() + 1) else {
+        barecall::println!("barecall-vm: line too long");
+        return;
+    };
+    buf[..line.len()].copy_from_slice(line);
+    let mut argv = [core::ptr::null::<u8>(); MAX_ARGS + 1];
+    let mut argc = 0;
+    let mut start = 0;
+    for i in 0..buf.len() {
+        if buf[i] == b' ' || buf[i] == 0 {
+            buf[i] = 0;
+            if i > start && argc < MAX_ARGS {
+                argv[argc] = buf[start..].as_ptr();
+                argc += 1;
+            }
+            start = i + 1;
+        }
+    }
+    let envp = [
+        c"TMPDIR=/tmp".as_ptr().cast::<u8>(),
+        c"PATH=/tests".as_ptr().cast(),
+        c"RUST_BACKTRACE=1".as_ptr().cast(),
+        core::ptr::null(),
+    ];
+    // SAFETY: clone with only SIGCHLD is fork: the child gets a copy of this memory. The child
+    // only calls execve, whose strings and arrays are NUL- and null-terminated and live, and
+    // exit_group if that fails.
+    let pid = unsafe { syscall5(k::__NR_clone, k::SIGCHLD as usize, 0, 0, 0, 0) };
+    if pid == 0 {
+        // SAFETY: see above.
+        unsafe {
+            syscall3_readonly(
+                k::__NR_execve,
+                argv[0] as usize,
+                argv.as_ptr() as usize,
+                envp.as_ptr() as usize,
+            );
+        }
+        barecall::process::exit(127);
+    }
+    if pid > -4096_isize as usize {
+        barecall::println!("barecall-vm: fork failed: errno {}", pid.wrapping_neg());
+        return;
+    }
+    let mut status: i32 = 0;
+    // SAFETY: wait4 writes one int through the pointer, which is live and writable.
+    unsafe {
+        syscall4(k::__NR_wait4, pid, &mut status as *mut i32 as usize, 0, 0);
+    }
+    // SAFETY: argv[0] points into `buf`, NUL-terminated above.
+    let path = unsafe { core::ffi::CStr::from_ptr(argv[0].cast()) };
+    let path = path.to_str().unwrap_or("?");
+    if status & 0x7f == 0 {
+        barecall::println!("barecall-vm: exit {path} {}", (status >> 8) & 0xff);
+    } else {
+        barecall::println!("barecall-vm: exit {path} signal {}", status & 0x7f);
+    }
+}

@@ -1,0 +1,535 @@
+//! `cargo xtask vm-test`: the test suite on real Linux kernels, one per architecture, each
+//! Debian's own kernel booted under qemu-system with an initramfs holding static test binaries
+//! and `vm-init` (a freestanding barecall program, `examples/src/bin/vm-init.rs`).
+//!
+//! qemu-user re-implements syscalls in user space (and lacks preadv2/pwritev2); here every call
+//! meets the architecture's real kernel. Kernels are downloaded once, with a private apt state
+//! under `target/vm/`, never touching the system's; a warm rerun downloads nothing.
+
+use crate::freestanding;
+use crate::qemu_test::{parse_test_output, Outcome};
+use crate::setup;
+use crate::targets::{self, Target};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// One architecture's virtual machine.
+struct Machine {
+    /// Debian's architecture name.
+    debian_arch: &'static str,
+    /// Debian's kernel flavour: the metapackage is `linux-image-<flavour>`.
+    flavour: &'static str,
+    /// The Debian suite the kernel comes from (riscv64 is not in bookworm).
+    suite: &'static str,
+    qemu: &'static str,
+    qemu_args: &'static [&'static str],
+    console: &'static str,
+    /// The Rust targets whose binaries this machine runs.
+    triples: &'static [&'static str],
+}
+
+const MACHINES: &[Machine] = &[
+    Machine {
+        debian_arch: "amd64",
+        flavour: "amd64",
+        suite: "bookworm",
+        qemu: "qemu-system-x86_64",
+        qemu_args: &[],
+        console: "ttyS0",
+        triples: &["x86_64-unknown-linux-gnu"],
+    },
+    Machine {
+        debian_arch: "arm64",
+        flavour: "arm64",
+        suite: "bookworm",
+        qemu: "qemu-system-aarch64",
+        qemu_args: &["-M", "virt", "-cpu", "cortex-a72"],
+        console: "ttyAMA0",
+        triples: &["aarch64-unknown-linux-gnu"],
+    },
+    Machine {
+        debian_arch: "riscv64",
+        flavour: "riscv64",
+        suite: "trixie",
+        qemu: "qemu-system-riscv64",
+        qemu_args: &["-M", "virt", "-bios", "default"],
+        console: "ttyS0",
+        triples: &["riscv64gc-unknown-linux-gnu"],
+    },
+    Machine {
+        debian_arch: "armhf",
+        flavour: "armmp",
+        suite: "bookworm",
+        qemu: "qemu-system-arm",
+        qemu_args: &["-M", "virt"],
+        console: "ttyAMA0",
+        triples: &[
+            "armv7-unknown-linux-gnueabihf",
+            "thumbv7neon-unknown-linux-gnueabihf",
+        ],
+    },
+];
+
+/// Host packages: the system emulators (their firmware comes with them).
+const HOST_PACKAGES: &[(&str, &str)] = &[
+    ("qemu-system-x86_64", "qemu-system-x86"),
+    ("qemu-system-aarch64", "qemu-system-arm"),
+    ("qemu-system-arm", "qemu-system-arm"),
+    ("qemu-system-riscv64", "qemu-system-misc"),
+    ("dpkg", "dpkg"),
+];
+
+/// A boot may take this long before it counts as hung.
+const BOOT_TIMEOUT_SECONDS: u32 = 900;
+
+pub fn run(args: &[String]) -> Result<bool, String> {
+    let mut names = Vec::new();
+    let mut install = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--target" => names.push(args.next().ok_or("--target needs a triple")?.clone()),
+            "--install" => install = true,
+            other => return Err(format!("vm-test: unknown option {other}")),
+        }
+    }
+    let selected: Vec<&Target> = targets::select(&names)?
+        .into_iter()
+        .filter(|t| MACHINES.iter().any(|m| m.triples.contains(&t.triple)))
+        .collect();
+    if selected.is_empty() {
+        return Err("no Linux target selected".into());
+    }
+    setup::ensure(&selected, install)?;
+    let missing: Vec<&str> = HOST_PACKAGES
+        .iter()
+        .filter(|(command, _)| !setup::have_command(command))
+        .map(|(_, package)| *package)
+        .collect();
+    setup::install_packages(&missing, install)?;
+
+    let root = crate::workspace_root();
+    let work = root.join("target/vm");
+    let mut rows = Vec::new();
+    for machine in MACHINES {
+        let targets: Vec<&&Target> = selected
+            .iter()
+            .filter(|t| machine.triples.contains(&t.triple))
+            .collect();
+        if targets.is_empty() {
+            continue;
+        }
+        let kernel = match fetch_kernel(&work, machine) {
+            Ok(kernel) => kernel,
+            Err(e) => {
+                for target in targets {
+                    let mut outcome = Outcome::default();
+                    outcome.problems.push(e.clone());
+                    rows.push((*target, String::new(), outcome));
+                }
+                continue;
+            }
+        };
+        for target in targets {
+            println!("==> {} on {}: start", target.triple, kernel.1);
+            let outcome = test_on_kernel(&root, &work, machine, &kernel.0, target);
+            for problem in &outcome.problems {
+                println!("    problem: {problem}");
+            }
+            for (test, reason) in &outcome.skipped {
+                println!("    skipped: {test}: {reason}");
+            }
+            println!(
+                "<== {}: {} in {:.1}s",
+                target.triple,
+                if outcome.failed == 0 && outcome.problems.is_empty() {
+                    "ok"
+                } else {
+                    "FAILED"
+                },
+                outcome.seconds
+            );
+            rows.push((*target, kernel.1.clone(), outcome));
+        }
+    }
+
+    // Every machine runs the same test binaries: a different count means tests went missing.
+    if let Some(most) = rows
+        .iter()
+        .map(|(_, _, o)| o.passed + o.failed + o.ignored)
+        .max()
+    {
+        for (target, _, outcome) in rows.iter_mut() {
+            let ran = outcome.passed + outcome.failed + outcome.ignored;
+            if ran != most {
+                outcome.problems.push(format!(
+                    "{} ran {ran} tests, another target {most}",
+                    target.triple
+                ));
+            }
+        }
+    }
+
+    println!();
+    println!("| target | kernel | passed | failed | skipped | seconds | result |");
+    println!("|---|---|---:|---:|---:|---:|---|");
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut ok = true;
+    for (target, kernel, outcome) in &rows {
+        let skips = outcome.skipped.len() as u64 + outcome.ignored;
+        let real_passed = outcome.passed.saturating_sub(outcome.skipped.len() as u64);
+        let good = outcome.failed == 0 && outcome.problems.is_empty() && skips == 0;
+        ok &= good;
+        passed += real_passed;
+        failed += outcome.failed;
+        skipped += skips;
+        println!(
+            "| {} | {kernel} | {real_passed} | {} | {skips} | {:.1} | {} |",
+            target.triple,
+            outcome.failed,
+            outcome.seconds,
+            if good { "ok" } else { "FAILED" }
+        );
+    }
+    println!();
+    println!("vm-test: {passed} passed, {failed} failed, {skipped} skipped");
+    Ok(ok)
+}
+
+/// apt-get/apt-cache options for a private state under `dir`, for one architecture and suite.
+/// The mirror is the one this machine's own apt sources name.
+fn private_apt(dir: &Path, machine: &Machine) -> Result<Vec<String>, String> {
+    for sub in ["lists/partial", "cache/archives/partial"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let sources = dir.join("sources.list");
+    let line = format!(
+        "deb [arch={}] {} {} main\n",
+        machine.debian_arch,
+        debian_mirror()?,
+        machine.suite
+    );
+    std::fs::write(&sources, line).map_err(|e| format!("{}: {e}", sources.display()))?;
+    let arch = machine.debian_arch;
+    Ok(vec![
+        format!("-oAPT::Architecture={arch}"),
+        format!("-oAPT::Architectures={arch}"),
+        format!("-oDir::State::Lists={}", dir.join("lists").display()),
+        format!("-oDir::Cache={}", dir.join("cache").display()),
+        "-oDir::State::status=/dev/null".to_owned(),
+        format!("-oDir::Etc::SourceList={}", sources.display()),
+        "-oDir::Etc::SourceParts=/nonexistent".to_owned(),
+        "-oAcquire::IndexTargets::deb::DEP-11::DefaultEnabled=false".to_owned(),
+        "-oAcquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false".to_owned(),
+    ])
+}
+
+/// The Debian mirror of this machine's apt configuration (deb822 or one-line format).
+fn debian_mirror() -> Result<String, String> {
+    let deb822 =
+        std::fs::read_to_string("/etc/apt/sources.list.d/debian.sources").unwrap_or_default();
+    let from_deb822 = deb822
+        .lines()
+        .filter_map(|l| l.strip_prefix("URIs:"))
+        .map(str::trim)
+        .find(|uri| !uri.contains("security"));
+    let one_line = std::fs::read_to_string("/etc/apt/sources.list").unwrap_or_default();
+    let from_one_line = one_line.lines().find_map(|l| {
+        let mut words = l.split_whitespace().filter(|w| !w.starts_with('['));
+        (words.next() == Some("deb"))
+            .then(|| words.next())
+            .flatten()
+            .filter(|uri| !uri.contains("security"))
+    });
+    from_deb822
+        .or(from_one_line)
+        .map(|uri| uri.split_whitespace().next().unwrap_or(uri).to_owned())
+        .ok_or_else(|| "no Debian mirror in /etc/apt/sources.list{,.d/debian.sources}".to_owned())
+}
+
+fn command_output(command: &mut Command) -> Result<String, String> {
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{command:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The machine's kernel, downloaded and unpacked once into `target/vm/<arch>/`:
+/// `(path, package name)`.
+fn fetch_kernel(work: &Path, machine: &Machine) -> Result<(PathBuf, String), String> {
+    let dir = work.join(machine.debian_arch);
+    let kernel = dir.join("kernel");
+    let stamp = dir.join("kernel.package");
+    if let (true, Ok(package)) = (kernel.exists(), std::fs::read_to_string(&stamp)) {
+        return Ok((kernel, package.trim().to_owned()));
+    }
+    println!("setup: downloading Debian's {} kernel", machine.debian_arch);
+    let apt = private_apt(&dir.join("apt"), machine)?;
+    command_output(Command::new("apt-get").args(&apt).args(["-qq", "update"]))?;
+    let meta = format!("linux-image-{}", machine.flavour);
+    let depends = command_output(
+        Command::new("apt-cache")
+            .args(&apt)
+            .args(["depends", &meta]),
+    )?;
+    let package = depends
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Depends: "))
+        .find(|p| p.starts_with("linux-image-") && p.ends_with(machine.flavour))
+        .ok_or_else(|| format!("cannot resolve {meta}: {depends}"))?
+        .to_owned();
+    let download = dir.join("download");
+    std::fs::create_dir_all(&download).map_err(|e| format!("{}: {e}", download.display()))?;
+    command_output(
+        Command::new("apt-get")
+            .current_dir(&download)
+            .args(&apt)
+            .args(["-qq", "download", &package]),
+    )?;
+    let deb = std::fs::read_dir(&download)
+        .map_err(|e| format!("{}: {e}", download.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "deb") && p.to_string_lossy().contains(&package)
+        })
+        .ok_or_else(|| format!("{package}: no .deb downloaded"))?;
+    let unpack = dir.join("unpack");
+    std::fs::create_dir_all(&unpack).map_err(|e| format!("{}: {e}", unpack.display()))?;
+    let script = format!(
+        "dpkg --fsys-tarfile '{}' | tar -x -C '{}' --wildcards './boot/vmlinu*'",
+        deb.display(),
+        unpack.display()
+    );
+    command_output(Command::new("sh").args(["-c", &script]))?;
+    let image = std::fs::read_dir(unpack.join("boot"))
+        .map_err(|e| format!("{}: {e}", unpack.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .next()
+        .ok_or("no kernel in the package")?;
+    std::fs::rename(&image, &kernel).map_err(|e| format!("{}: {e}", kernel.display()))?;
+    std::fs::write(&stamp, &package).map_err(|e| format!("{}: {e}", stamp.display()))?;
+    let _ = std::fs::remove_dir_all(&unpack);
+    let _ = std::fs::remove_dir_all(&download);
+    Ok((kernel, package))
+}
+
+/// The cargo invocations whose test binaries go into the VM (doctests are built by rustdoc at
+/// run time and stay with the native and qemu-user runs).
+const TEST_BUILDS: &[&[&str]] = &[
+    &["test", "--no-run"],
+    &["test", "--no-run", "--lib", "--no-default-features"],
+];
+
+/// Builds static test binaries for `target`: `(name, path)` of each.
+fn build_tests(
+    root: &Path,
+    work: &Path,
+    target: &Target,
+) -> Result<Vec<(String, PathBuf)>, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut binaries = Vec::new();
+    for (i, args) in TEST_BUILDS.iter().enumerate() {
+        let output = Command::new(&cargo)
+            .current_dir(root)
+            .args(*args)
+            .args(["--package", "barecall", "--target", target.triple])
+            .args(["--message-format", "json"])
+            .env("CARGO_TARGET_DIR", work.join("build"))
+            .env("RUSTFLAGS", "-C target-feature=+crt-static -C debuginfo=0")
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "building static tests for {} failed",
+                target.triple
+            ));
+        }
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            if let Some(path) = json_string(line, "executable") {
+                let stem = Path::new(&path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let base = stem.rsplit_once('-').map_or(stem.as_str(), |(b, _)| b);
+                binaries.push((format!("{base}-{i}"), PathBuf::from(path)));
+            }
+        }
+    }
+    Ok(binaries)
+}
+
+/// The string value of `"key":"..."` in one line of cargo's JSON (paths have no escapes here).
+fn json_string(line: &str, key: &str) -> Option<String> {
+    let start = line.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let end = line[start..].find('"')?;
+    Some(line[start..start + end].to_owned())
+}
+
+fn test_on_kernel(
+    root: &Path,
+    work: &Path,
+    machine: &Machine,
+    kernel: &Path,
+    target: &Target,
+) -> Outcome {
+    let start = Instant::now();
+    let mut outcome = Outcome::default();
+    if let Err(e) = boot_and_parse(root, work, machine, kernel, target, &mut outcome) {
+        outcome.problems.push(e);
+    }
+    outcome.seconds = start.elapsed().as_secs_f64();
+    outcome
+}
+
+fn boot_and_parse(
+    root: &Path,
+    work: &Path,
+    machine: &Machine,
+    kernel: &Path,
+    target: &Target,
+    outcome: &mut Outcome,
+) -> Result<(), String> {
+    let binaries = build_tests(root, work, target)?;
+    let init = freestanding::build(root, target, false)?.join("vm-init");
+
+    let mut archive = Cpio::default();
+    archive.directory("dev");
+    archive.char_device("dev/console", 5, 1);
+    archive.directory("tmp");
+    archive.directory("proc");
+    archive.directory("tests");
+    archive.file("init", &read(&init)?, 0o755);
+    let mut list = String::new();
+    for (name, path) in &binaries {
+        archive.file(&format!("tests/{name}"), &read(path)?, 0o755);
+        list.push_str(&format!("/tests/{name} --test-threads=1\n"));
+    }
+    archive.file("tests/list", list.as_bytes(), 0o644);
+    let initrd = work.join(format!("{}.cpio", target.triple));
+    std::fs::write(&initrd, archive.finish()).map_err(|e| format!("{}: {e}", initrd.display()))?;
+
+    let append = format!("console={} rdinit=/init panic=-1 quiet", machine.console);
+    let output = Command::new("timeout")
+        .arg(BOOT_TIMEOUT_SECONDS.to_string())
+        .arg(machine.qemu)
+        .args(machine.qemu_args)
+        .args(["-m", "1024", "-nographic", "-no-reboot"])
+        .arg("-kernel")
+        .arg(kernel)
+        .arg("-initrd")
+        .arg(&initrd)
+        .args(["-append", &append])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", machine.qemu))?;
+    let console = String::from_utf8_lossy(&output.stdout).replace('\r', "");
+    let log = work.join(format!("{}.console.log", target.triple));
+    let _ = std::fs::write(&log, &console);
+
+    let reported = parse_test_output(&console, &["barecall-vm: run "], outcome);
+    if reported != binaries.len() {
+        outcome.problems.push(format!(
+            "{} of {} test binaries reported a result (console: {})",
+            reported,
+            binaries.len(),
+            log.display()
+        ));
+    }
+    let exits: Vec<&str> = console
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("barecall-vm: exit "))
+        .collect();
+    for exit in &exits {
+        if !exit.ends_with(" 0") {
+            outcome
+                .problems
+                .push(format!("{exit} (console: {})", log.display()));
+        }
+    }
+    if !console.contains("barecall-vm: done") {
+        outcome.problems.push(format!(
+            "the machine did not finish (timeout {BOOT_TIMEOUT_SECONDS}s?; console: {})",
+            log.display()
+        ));
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A newc ("070701") cpio archive, the initramfs format.
+#[derive(Default)]
+struct Cpio {
+    data: Vec<u8>,
+    inode: u32,
+}
+
+impl Cpio {
+    fn entry(&mut self, name: &str, mode: u32, rdev: (u32, u32), contents: &[u8]) {
+        self.inode += 1;
+        let fields = [
+            self.inode,
+            mode,
+            0,
+            0,
+            1,
+            0,
+            contents.len() as u32,
+            0,
+            0,
+            rdev.0,
+            rdev.1,
+            name.len() as u32 + 1,
+            0,
+        ];
+        self.data.extend_from_slice(b"070701");
+        for field in fields {
+            self.data
+                .extend_from_slice(format!("{field:08x}").as_bytes());
+        }
+        self.data.extend_from_slice(name.as_bytes());
+        self.data.push(0);
+        self.pad();
+        self.data.extend_from_slice(contents);
+        self.pad();
+    }
+
+    fn pad(&mut self) {
+        while !self.data.len().is_multiple_of(4) {
+            self.data.push(0);
+        }
+    }
+
+    fn directory(&mut self, name: &str) {
+        self.entry(name, 0o040_755, (0, 0), b"");
+    }
+
+    fn char_device(&mut self, name: &str, major: u32, minor: u32) {
+        self.entry(name, 0o020_600, (major, minor), b"");
+    }
+
+    fn file(&mut self, name: &str, contents: &[u8], permissions: u32) {
+        self.entry(name, 0o100_000 | permissions, (0, 0), contents);
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.entry("TRAILER!!!", 0, (0, 0), b"");
+        self.data
+    }
+}
