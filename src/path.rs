@@ -73,6 +73,30 @@ impl Arg for &alloc::ffi::CString {
     }
 }
 
+#[cfg(feature = "alloc")]
+impl Arg for alloc::string::String {
+    #[inline]
+    fn into_with_c_str<T, F: FnOnce(&CStr) -> Result<T>>(self, f: F) -> Result<T> {
+        with_c_str(self.as_bytes(), f)
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Arg for alloc::ffi::CString {
+    #[inline]
+    fn into_with_c_str<T, F: FnOnce(&CStr) -> Result<T>>(self, f: F) -> Result<T> {
+        f(&self)
+    }
+}
+
+#[cfg(feature = "std")]
+impl Arg for std::path::PathBuf {
+    #[inline]
+    fn into_with_c_str<T, F: FnOnce(&CStr) -> Result<T>>(self, f: F) -> Result<T> {
+        self.as_path().into_with_c_str(f)
+    }
+}
+
 #[cfg(feature = "std")]
 impl Arg for &std::path::Path {
     #[inline]

@@ -221,6 +221,9 @@ fn every_path_form_opens_the_same_file() {
         fs::open(&c_string, OFlags::RDONLY, Mode::empty()),
         fs::open(os_str, OFlags::RDONLY, Mode::empty()),
         fs::open(string.as_bytes(), OFlags::RDONLY, Mode::empty()),
+        fs::open(string.clone(), OFlags::RDONLY, Mode::empty()),
+        fs::open(path_buf.clone(), OFlags::RDONLY, Mode::empty()),
+        fs::open(c_string.clone(), OFlags::RDONLY, Mode::empty()),
     ];
     for (i, fd) in opened.into_iter().enumerate() {
         let fd = fd.unwrap_or_else(|e| panic!("form {i}: {e}"));

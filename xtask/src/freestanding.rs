@@ -266,7 +266,12 @@ fn check_into(
         0,
     );
 
-    for binary in [&hello, &tiny, &cat, &env] {
+    let panic = dir.join("panic");
+    let panicked = run(target, &panic, &["x"], &[], b"")?;
+    let message = "panicked at src/bin/panic.rs:9:5:\ndeliberately, with 2 argument(s)\n";
+    expect(report, "panic x", &panicked, b"", message.as_bytes(), 101);
+
+    for binary in [&hello, &tiny, &cat, &env, &panic] {
         let data = std::fs::read(binary).map_err(|e| format!("{}: {e}", binary.display()))?;
         let problems = Elf::parse(&data)?.libc_dependencies()?;
         if problems.is_empty() {
