@@ -136,7 +136,7 @@ fn open_missing_path_is_noent() {
         Errno::NOENT
     );
     assert_eq!(
-        fs::open(&tmp.path().join("child"), OFlags::RDONLY, Mode::empty()).unwrap_err(),
+        fs::open(tmp.path().join("child"), OFlags::RDONLY, Mode::empty()).unwrap_err(),
         Errno::NOENT
     );
     assert!(!tmp.path().exists());
