@@ -36,64 +36,76 @@ pub const TARGETS: &[Target] = &[
         sysroot_file: None,
         packages: &[],
     },
-    Target {
-        triple: "aarch64-unknown-linux-gnu",
-        mode: "A64",
-        kind: Kind::QemuUser,
-        qemu: Some("qemu-aarch64"),
-        commands: &["qemu-aarch64", "aarch64-linux-gnu-gcc"],
-        sysroot_file: Some("/usr/aarch64-linux-gnu/lib/libc.so.6"),
-        packages: &[
+    qemu_user(
+        "aarch64-unknown-linux-gnu",
+        "A64",
+        &["qemu-aarch64", "aarch64-linux-gnu-gcc"],
+        "/usr/aarch64-linux-gnu/lib/libc.so.6",
+        &[
             "qemu-user",
             "gcc-aarch64-linux-gnu",
             "libc6-dev-arm64-cross",
         ],
-    },
-    Target {
-        triple: "riscv64gc-unknown-linux-gnu",
-        mode: "RV64GC",
-        kind: Kind::QemuUser,
-        qemu: Some("qemu-riscv64"),
-        commands: &["qemu-riscv64", "riscv64-linux-gnu-gcc"],
-        sysroot_file: Some("/usr/riscv64-linux-gnu/lib/libc.so.6"),
-        packages: &[
+    ),
+    qemu_user(
+        "riscv64gc-unknown-linux-gnu",
+        "RV64GC",
+        &["qemu-riscv64", "riscv64-linux-gnu-gcc"],
+        "/usr/riscv64-linux-gnu/lib/libc.so.6",
+        &[
             "qemu-user",
             "gcc-riscv64-linux-gnu",
             "libc6-dev-riscv64-cross",
         ],
-    },
-    Target {
-        triple: "armv7-unknown-linux-gnueabihf",
-        mode: "A32",
-        kind: Kind::QemuUser,
-        qemu: Some("qemu-arm"),
-        commands: &["qemu-arm", "arm-linux-gnueabihf-gcc"],
-        sysroot_file: Some("/usr/arm-linux-gnueabihf/lib/libc.so.6"),
-        packages: &[
-            "qemu-user",
-            "gcc-arm-linux-gnueabihf",
-            "libc6-dev-armhf-cross",
-        ],
-    },
-    Target {
-        triple: "thumbv7neon-unknown-linux-gnueabihf",
-        mode: "Thumb-2",
-        kind: Kind::QemuUser,
-        qemu: Some("qemu-arm"),
-        commands: &["qemu-arm", "arm-linux-gnueabihf-gcc"],
-        sysroot_file: Some("/usr/arm-linux-gnueabihf/lib/libc.so.6"),
-        packages: &[
-            "qemu-user",
-            "gcc-arm-linux-gnueabihf",
-            "libc6-dev-armhf-cross",
-        ],
-    },
+    ),
+    qemu_user(
+        "armv7-unknown-linux-gnueabihf",
+        "A32",
+        ARM_COMMANDS,
+        ARM_SYSROOT_FILE,
+        ARM_PACKAGES,
+    ),
+    qemu_user(
+        "thumbv7neon-unknown-linux-gnueabihf",
+        "Thumb-2",
+        ARM_COMMANDS,
+        ARM_SYSROOT_FILE,
+        ARM_PACKAGES,
+    ),
     bare_metal("x86_64-unknown-none"),
     bare_metal("aarch64-unknown-none"),
     bare_metal("riscv64gc-unknown-none-elf"),
     bare_metal("armv7a-none-eabi"),
     bare_metal("thumbv7em-none-eabihf"),
 ];
+
+/// A32 and Thumb-2 share qemu, toolchain and C library.
+const ARM_COMMANDS: &[&str] = &["qemu-arm", "arm-linux-gnueabihf-gcc"];
+const ARM_SYSROOT_FILE: &str = "/usr/arm-linux-gnueabihf/lib/libc.so.6";
+const ARM_PACKAGES: &[&str] = &[
+    "qemu-user",
+    "gcc-arm-linux-gnueabihf",
+    "libc6-dev-armhf-cross",
+];
+
+/// A Linux target run under qemu-user: `commands[0]` is its qemu, `commands[1]` its linker.
+const fn qemu_user(
+    triple: &'static str,
+    mode: &'static str,
+    commands: &'static [&'static str],
+    sysroot_file: &'static str,
+    packages: &'static [&'static str],
+) -> Target {
+    Target {
+        triple,
+        mode,
+        kind: Kind::QemuUser,
+        qemu: Some(commands[0]),
+        commands,
+        sysroot_file: Some(sysroot_file),
+        packages,
+    }
+}
 
 const fn bare_metal(triple: &'static str) -> Target {
     Target {
