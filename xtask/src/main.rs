@@ -3,7 +3,10 @@
 //! - `hello`: builds and runs the freestanding `hello` example. See `freestanding.rs`.
 //! - `qemu-test`: installs what is missing, then runs the test suite natively and under
 //!   qemu-user on every Linux target, and builds the bare-metal targets. See `qemu_test.rs`.
+//! - `bench`: instructions and wall time per call against asm, rustix, libc and std, and
+//!   compile time against rustix; prints markdown tables. See `bench.rs`.
 
+mod bench;
 mod elf;
 mod freestanding;
 mod qemu_test;
@@ -28,6 +31,10 @@ commands:
       Run the test suite natively and under qemu-user on every Linux target, and build the
       bare-metal targets; installs missing rustup targets, and Debian packages when running
       as root or with --install. --list shows the targets and whether each is ready.
+  bench [--only count|time|compile]... [--calls K] [--time-calls N] [--reps R] [--compile-reps C]
+      Measure barecall against hand-written asm, rustix, libc and std (instructions per call
+      under callgrind, wall time per call) and its clean compile time against rustix's; print
+      markdown tables (x86_64; installs valgrind when running as root).
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +43,7 @@ fn main() -> ExitCode {
     let rest: Vec<String> = args.collect();
     let result = match command.as_deref() {
         Some("qemu-test") => qemu_test::run(&rest),
+        Some("bench") => bench::run(&rest),
         Some("hello") => freestanding::hello_command(&rest),
         Some("vm-test") => vm::run(&rest),
         Some("-h" | "--help" | "help") => {
