@@ -14,7 +14,7 @@
 //!
 //! Installs valgrind with apt-get when it is missing and this runs as root.
 
-use crate::setup::have_command;
+use crate::setup::{self, have_command};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -134,8 +134,8 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             continue;
         }
         eprintln!("bench: building barecall-bench ({profile})");
-        run_status(
-            cargo(&root)
+        setup::run(
+            setup::cargo(&root)
                 .args([
                     "build",
                     "--quiet",
@@ -146,14 +146,14 @@ pub fn run(args: &[String]) -> Result<bool, String> {
                 .arg(profile),
         )?;
         let binary = target_dir.join(profile).join("barecall-bench");
-        run_output(Command::new(&binary).arg("check"))?;
+        setup::run_output(Command::new(&binary).arg("check"))?;
         binaries.push((*profile, binary));
     }
     let release = &binaries[0].1;
 
     if options.runs("count") {
         ensure_valgrind()?;
-        let list = run_output(Command::new(release).arg("list"))?;
+        let list = setup::run_output(Command::new(release).arg("list"))?;
         let benches: Vec<(String, String)> = list
             .lines()
             .filter_map(|line| line.split_once(' '))
@@ -188,7 +188,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             command.args(["time", "--calls"]);
             command.arg(options.time_calls.to_string()).arg("--reps");
             command.arg(options.reps.to_string()).args(flag);
-            let output = run_output(&mut command)?;
+            let output = setup::run_output(&mut command)?;
             let rows = parse_time(&output);
             out.push_str(&time_table(
                 &format!(
@@ -222,40 +222,6 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 }
 
 /// A cargo command in `dir`.
-fn cargo(dir: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(dir);
-    command
-}
-
-/// Runs `command`, letting its output through; fails unless it succeeds.
-fn run_status(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed with {status}"))
-    }
-}
-
-/// Runs `command` and returns its standard output; fails (with its stderr) unless it succeeds.
-fn run_output(command: &mut Command) -> Result<String, String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{command:?} failed with {}:\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 /// The first line `command` prints, or `?`.
 fn first_line(command: &mut Command) -> String {
     command
@@ -274,7 +240,7 @@ fn first_line(command: &mut Command) -> String {
 
 /// The workspace's target directory, as cargo sees it (`CARGO_TARGET_DIR` included).
 fn target_directory(root: &Path) -> Result<PathBuf, String> {
-    let metadata = run_output(cargo(root).args([
+    let metadata = setup::run_output(setup::cargo(root).args([
         "metadata",
         "--format-version",
         "1",
@@ -332,12 +298,12 @@ fn ensure_valgrind() -> Result<(), String> {
         ));
     }
     eprintln!("bench: {apt}");
-    run_status(
+    setup::run(
         Command::new("apt-get")
             .args(["-qq", "update"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
-    run_status(
+    setup::run(
         Command::new("apt-get")
             .args([
                 "-qq",
@@ -368,7 +334,7 @@ fn callgrind_total(
         .args(["count", op, imp])
         .arg(k.to_string())
         .args(flag);
-    run_output(&mut command)?;
+    setup::run_output(&mut command)?;
     let text =
         std::fs::read_to_string(&out_file).map_err(|e| format!("{}: {e}", out_file.display()))?;
     let total = text
@@ -582,7 +548,7 @@ fn compile_times(root: &Path, reps: usize) -> Result<String, String> {
         // The workspace's lock file: the same versions the benchmarks use.
         write(dir.join("Cargo.lock"), &lock)?;
         // Downloads (if any) are not compile time.
-        let _ = cargo(&dir).args(["fetch", "--quiet"]).status();
+        let _ = setup::cargo(&dir).args(["fetch", "--quiet"]).status();
         dirs.push((*name, dir));
     }
     // seconds[crate][rep], and the crates compiled.
@@ -598,7 +564,7 @@ fn compile_times(root: &Path, reps: usize) -> Result<String, String> {
             let target = base.join("target");
             let _ = std::fs::remove_dir_all(&target);
             let start = Instant::now();
-            let output = cargo(dir)
+            let output = setup::cargo(dir)
                 .args(["build", "--release", "--offline", "--timings"])
                 .env("CARGO_TARGET_DIR", &target)
                 .stdin(Stdio::null())

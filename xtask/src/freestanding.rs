@@ -31,9 +31,7 @@ pub fn examples_dir(root: &Path) -> PathBuf {
 /// its own target directory and its section headers are dropped.
 pub fn build(root: &Path, target: &Target, tiny: bool) -> Result<PathBuf, String> {
     let dir = examples_dir(root);
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.current_dir(&dir);
+    let mut command = crate::setup::cargo(&dir);
     let out_dir = if tiny {
         let target_dir = dir.join("target/tiny");
         command

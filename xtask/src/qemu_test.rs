@@ -156,9 +156,8 @@ fn list_targets(selected: &[&Target]) -> Result<bool, String> {
 
 /// A cargo command for `target` in the workspace, with every `QEMU_*` variable removed.
 fn cargo(root: &Path, target: &Target, args: &[&str]) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = setup::cargo(root);
     command
-        .current_dir(root)
         .args(args)
         .args(["--package", "barecall", "--target", target.triple]);
     for (name, _) in std::env::vars_os() {

@@ -43,6 +43,30 @@ fn is_root() -> bool {
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
 
+/// A cargo command in `dir`: the cargo that runs the xtask, so `+toolchain` choices hold.
+pub fn cargo(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(dir);
+    command
+}
+
+/// Runs `command` and returns its standard output; fails (with its stderr) unless it succeeds.
+pub fn run_output(command: &mut Command) -> Result<String, String> {
+    let output = command
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{command:?} failed with {}:\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Runs `command`, letting its output through; fails unless it succeeds.
 pub fn run(command: &mut Command) -> Result<(), String> {
     let status = command
         .status()

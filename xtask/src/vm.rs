@@ -248,20 +248,6 @@ fn debian_mirror() -> Result<String, String> {
         .ok_or_else(|| "no Debian mirror in /etc/apt/sources.list{,.d/debian.sources}".to_owned())
 }
 
-fn command_output(command: &mut Command) -> Result<String, String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{command:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 /// The machine's kernel, downloaded and unpacked once into `target/vm/<arch>/`:
 /// `(path, package name)`.
 fn fetch_kernel(work: &Path, machine: &Machine) -> Result<(PathBuf, String), String> {
@@ -273,9 +259,9 @@ fn fetch_kernel(work: &Path, machine: &Machine) -> Result<(PathBuf, String), Str
     }
     println!("setup: downloading Debian's {} kernel", machine.debian_arch);
     let apt = private_apt(&dir.join("apt"), machine)?;
-    command_output(Command::new("apt-get").args(&apt).args(["-qq", "update"]))?;
+    setup::run_output(Command::new("apt-get").args(&apt).args(["-qq", "update"]))?;
     let meta = format!("linux-image-{}", machine.flavour);
-    let depends = command_output(
+    let depends = setup::run_output(
         Command::new("apt-cache")
             .args(&apt)
             .args(["depends", &meta]),
@@ -288,7 +274,7 @@ fn fetch_kernel(work: &Path, machine: &Machine) -> Result<(PathBuf, String), Str
         .to_owned();
     let download = dir.join("download");
     std::fs::create_dir_all(&download).map_err(|e| format!("{}: {e}", download.display()))?;
-    command_output(
+    setup::run_output(
         Command::new("apt-get")
             .current_dir(&download)
             .args(&apt)
@@ -309,7 +295,7 @@ fn fetch_kernel(work: &Path, machine: &Machine) -> Result<(PathBuf, String), Str
         deb.display(),
         unpack.display()
     );
-    command_output(Command::new("sh").args(["-c", &script]))?;
+    setup::run_output(Command::new("sh").args(["-c", &script]))?;
     let image = std::fs::read_dir(unpack.join("boot"))
         .map_err(|e| format!("{}: {e}", unpack.display()))?
         .filter_map(Result::ok)
@@ -336,11 +322,9 @@ fn build_tests(
     work: &Path,
     target: &Target,
 ) -> Result<Vec<(String, PathBuf)>, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut binaries = Vec::new();
     for (i, args) in TEST_BUILDS.iter().enumerate() {
-        let output = Command::new(&cargo)
-            .current_dir(root)
+        let output = setup::cargo(root)
             .args(*args)
             .args(["--package", "barecall", "--target", target.triple])
             .args(["--message-format", "json"])
