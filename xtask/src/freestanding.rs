@@ -269,7 +269,7 @@ fn check_into(
     let message = "panicked at src/bin/panic.rs:9:5:\ndeliberately, with 2 argument(s)\n";
     expect(report, "panic x", &panicked, b"", message.as_bytes(), 101);
 
-    for binary in [&hello, &tiny, &cat, &env, &panic] {
+    for binary in [&hello, &tiny, &cat, &env, &panic, &dir.join("vm-init")] {
         let data = std::fs::read(binary).map_err(|e| format!("{}: {e}", binary.display()))?;
         let problems = Elf::parse(&data)?.libc_dependencies()?;
         if problems.is_empty() {
