@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `&mut [u8]`, `&mut [u8; N]` | `usize`, the count read |
 //! | `&mut [MaybeUninit<u8>]`, `&mut [MaybeUninit<u8>; N]` | `(&mut [u8], &mut [MaybeUninit<u8>])`, the filled part and the rest |
-//! | [`spare_capacity(&mut vec)`](spare_capacity) (feature `alloc`) | `usize`; the bytes are appended to `vec` |
+//! | `spare_capacity(&mut vec)` (feature `alloc`) | `usize`; the bytes are appended to `vec` |
 
 use core::mem::MaybeUninit;
 

@@ -25,8 +25,8 @@
 //! # Features
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
-//! - `alloc`: [`buffer::spare_capacity`] and path arguments from `String`.
-//! - `rt`: program entry (`_start`) for freestanding binaries, [`main!`], [`println!`] and
+//! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
+//! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.
 //! - `panic-handler`: a `#[panic_handler]` that prints the message to stderr and exits with 101.
 //! - `mem`: exports `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen` (from [`mem`]) for

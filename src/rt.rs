@@ -206,7 +206,7 @@ impl Iterator for Auxv {
     }
 }
 
-/// What a `main` named by [`main!`](crate::main) may return, turned into an exit status.
+/// What a `main` named by `barecall::main!` may return, turned into an exit status.
 pub trait Termination {
     /// The exit status; may print first.
     fn report(self) -> i32;
