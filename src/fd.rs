@@ -218,6 +218,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // makes system calls, which Miri cannot run
     fn owned_fd_closes_on_drop_and_not_after_into_raw_fd() {
         let _lock = crate::test_fd_lock();
         let (reader, writer) = pipe();
@@ -233,6 +234,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // makes system calls, which Miri cannot run
     fn try_clone_is_cloexec_and_at_least_3() {
         let _lock = crate::test_fd_lock();
         let (reader, _writer) = pipe();
@@ -249,11 +251,43 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // makes system calls, which Miri cannot run
     fn borrowed_fd_is_the_owned_number() {
         let _lock = crate::test_fd_lock();
         let (reader, _writer) = pipe();
         let borrowed: BorrowedFd<'_> = reader.as_fd();
         assert_eq!(borrowed.as_raw_fd(), reader.as_raw_fd());
         assert_eq!((&&reader).as_fd().as_raw_fd(), reader.as_raw_fd());
+    }
+
+    /// Ownership moves the number around without a system call: for Miri too. The number is
+    /// never handed to the kernel, and `into_raw_fd` takes it back so that nothing closes it.
+    #[test]
+    fn ownership_moves_the_number_without_closing() {
+        // SAFETY: 1000 is owned by nothing else here, and is never closed or used: it is taken
+        // back with `into_raw_fd` below, so no drop (no `close`) happens.
+        let owned = unsafe { OwnedFd::from_raw_fd(1000) };
+        assert_eq!(owned.as_raw_fd(), 1000);
+        let borrowed = owned.as_fd();
+        let copied = borrowed;
+        assert_eq!((borrowed.as_raw_fd(), copied.as_raw_fd()), (1000, 1000));
+        assert_eq!(<&OwnedFd as AsFd>::as_fd(&&owned).as_raw_fd(), 1000);
+        assert_eq!(std::format!("{owned:?}"), "OwnedFd { fd: 1000 }");
+        assert_eq!(std::format!("{borrowed:?}"), "BorrowedFd { fd: 1000 }");
+        #[cfg(feature = "alloc")]
+        let owned = {
+            let boxed = std::boxed::Box::new(owned);
+            assert_eq!(boxed.as_fd().as_raw_fd(), 1000);
+            let shared = std::rc::Rc::new(*boxed);
+            assert_eq!(shared.as_fd().as_raw_fd(), 1000);
+            std::rc::Rc::into_inner(shared).unwrap()
+        };
+        assert_eq!(owned.into_raw_fd(), 1000);
+
+        // `AT_FDCWD` is negative, and fine to borrow in a constant.
+        // SAFETY: `AT_FDCWD` is not an fd that can be closed; it stays valid forever.
+        const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(-100) };
+        assert_eq!(CWD.as_raw_fd(), -100);
+        assert_eq!(crate::fs::CWD.as_raw_fd(), -100);
     }
 }

@@ -70,9 +70,10 @@ impl Startup {
 
     /// The first environment pointer: just past argv's terminating null.
     fn envp(&self) -> *const *const c_char {
-        let argv = self.argv();
-        // SAFETY: argv's null terminator follows it, and envp follows that.
-        unsafe { argv.as_ptr().add(argv.len() + 1) }
+        // SAFETY: per `from_initial_stack`, `sp` holds argc and is followed by argc pointers
+        // and their null terminator; envp follows that. Derived from `sp`, not from the `argv`
+        // slice, whose pointer may only be used for the slice's own `argc` elements.
+        unsafe { self.sp.add(1).cast::<*const c_char>().add(*self.sp + 1) }
     }
 
     /// The arguments, `argv[0]` (the program name) first.
@@ -318,23 +319,30 @@ mod tests {
     fn startup_reads_the_kernel_layout() {
         let (arg0, arg1, env0) = (c"prog", c"--flag", c"HOME=/root");
         let random = [7u8; 16];
-        let stack: [usize; 12] = [
-            2,
-            arg0.as_ptr() as usize,
-            arg1.as_ptr() as usize,
-            0,
-            env0.as_ptr() as usize,
-            0,
-            aux::PAGESZ,
-            16384,
-            aux::RANDOM,
-            random.as_ptr() as usize,
-            0,
-            0,
+        // The kernel's words are pointers and integers alike. Built as pointers, the argument
+        // and environment pointers keep their provenance when read back as pointers, and the
+        // integers are pointers without one; AT_RANDOM's address is read as an integer and cast
+        // back, so its provenance is exposed first. (Miri checks all of this.)
+        let int = core::ptr::without_provenance::<u8>;
+        let random_ptr = random.as_ptr();
+        random_ptr.expose_provenance();
+        let stack: [*const u8; 12] = [
+            int(2),
+            arg0.as_ptr().cast(),
+            arg1.as_ptr().cast(),
+            core::ptr::null(),
+            env0.as_ptr().cast(),
+            core::ptr::null(),
+            int(aux::PAGESZ),
+            int(16384),
+            int(aux::RANDOM),
+            random_ptr,
+            core::ptr::null(),
+            core::ptr::null(),
         ];
         // SAFETY: `stack` follows the kernel's layout and outlives every use below (the
         // `'static` lifetimes are not relied on past the end of this test).
-        let startup = unsafe { Startup::from_initial_stack(stack.as_ptr()) };
+        let startup = unsafe { Startup::from_initial_stack(stack.as_ptr().cast()) };
         let args: std::vec::Vec<_> = startup.args().collect();
         assert_eq!(args, [arg0, arg1]);
         assert_eq!(startup.args().len(), 2);

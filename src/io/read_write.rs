@@ -1,7 +1,9 @@
 //! `read` and `write`, optionally positioned, optionally vectored.
 //!
-//! Offsets are `u64` as in rustix, but the kernel's are signed: an offset of 2^63 or more is
-//! `Errno::INVAL` (save `u64::MAX` for `preadv2`/`pwritev2`), never wrapped into another offset.
+//! Offsets are `u64` as in rustix, but the kernel's are signed: an offset of 2^63 or more
+//! reaches it as a negative one, which every positioned call refuses with `Errno::INVAL` (save
+//! `u64::MAX` for `preadv2`/`pwritev2`, "the current offset"); it never becomes another offset,
+//! on 32-bit arm's split words too.
 //! More than 1024 buffers in a vectored call is `Errno::INVAL`, as the kernel says; the list is
 //! never shortened behind the caller's back.
 
@@ -41,7 +43,7 @@ bitflags::bitflags! {
 ///
 /// `buf` is any [`Buffer`]: `&mut [u8]` and `&mut [u8; N]` give the count read,
 /// `&mut [MaybeUninit<u8>]` gives the filled and unfilled parts, and
-/// [`spare_capacity`](crate::buffer::spare_capacity) appends to a `Vec`.
+/// `buffer::spare_capacity` appends to a `Vec`.
 ///
 /// # References
 ///  - [Linux `read(2)`](https://man7.org/linux/man-pages/man2/read.2.html)
@@ -327,6 +329,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // makes system calls, which Miri cannot run
     fn no_std_io_slices_go_to_the_kernel_as_iovecs() {
         let _lock = crate::test_fd_lock();
         let (reader, writer) = crate::pipe::pipe().expect("pipe");

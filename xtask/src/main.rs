@@ -9,6 +9,7 @@
 mod bench;
 mod elf;
 mod freestanding;
+mod miri;
 mod qemu_test;
 mod setup;
 mod targets;
@@ -35,6 +36,9 @@ commands:
       Measure barecall against hand-written asm, rustix, libc and std (instructions per call
       under callgrind, wall time per call) and its clean compile time against rustix's; print
       markdown tables (x86_64; installs valgrind when running as root).
+  miri
+      Run the library's unit tests under Miri (nightly; adds the miri component if missing),
+      with default features and without: the code that makes no system call. See `miri.rs`.
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("hello") => freestanding::hello_command(&rest),
         Some("vm-test") => vm::run(&rest),
+        Some("miri") => miri::run(&rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(true)
