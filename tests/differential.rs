@@ -2627,7 +2627,9 @@ fn preadv2_pwritev2_match_libc() {
                 offset: u64::MAX,
                 flags: RWF_NOWAIT,
             },
-            Some(Ret::Ok(6)),
+            // Pipes honour RWF_NOWAIT only on newer kernels (6.12 reads, Debian's 6.1 says
+            // EOPNOTSUPP): compared with libc on the same kernel, with no fixed answer.
+            None,
         ),
         (
             Op::Preadv2 {
