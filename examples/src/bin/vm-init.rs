@@ -53,7 +53,12 @@ fn main(_: barecall::rt::Startup) -> i32 {
 fn mount_fs(source: &core::ffi::CStr, target: &core::ffi::CStr, fstype: &core::ffi::CStr) {
     // SAFETY: mkdirat and mount only read the NUL-terminated strings, live for the calls.
     let raw = unsafe {
-        syscall3_readonly(k::__NR_mkdirat, k::AT_FDCWD as usize, target.as_ptr() as usize, 0o755);
+        syscall3_readonly(
+            k::__NR_mkdirat,
+            k::AT_FDCWD as usize,
+            target.as_ptr() as usize,
+            0o755,
+        );
         syscall5_readonly(
             k::__NR_mount,
             source.as_ptr() as usize,
@@ -64,13 +69,20 @@ fn mount_fs(source: &core::ffi::CStr, target: &core::ffi::CStr, fstype: &core::f
         )
     };
     if raw > -4096_isize as usize {
-        barecall::println!("barecall-vm: mount {:?} failed: errno {}", target, raw.wrapping_neg());
+        barecall::println!(
+            "barecall-vm: mount {:?} failed: errno {}",
+            target,
+            raw.wrapping_neg()
+        );
     }
 }
 
 /// Runs one line of the list (`path arg...`, split at spaces) in a child and waits for it.
 fn run(line: &mut [u8]) {
-    barecall::println!("barecall-vm: run {}", core::str::from_utf8(line).unwrap_or("?"));
+    barecall::println!(
+        "barecall-vm: run {}",
+        core::str::from_utf8(line).unwrap_or("?")
+    );
     // Build argv in place: each space becomes the NUL that ends the word before it.
     let mut line_with_nul = [0u8; 1024];
     let Some(buf) = line_with_nul.get_mut(..line.len() + 1) else {
