@@ -107,6 +107,8 @@ fn run(line: &mut [u8]) {
         c"TMPDIR=/tmp".as_ptr().cast::<u8>(),
         c"PATH=/tests".as_ptr().cast(),
         c"RUST_BACKTRACE=1".as_ptr().cast(),
+        // The CPU is emulated: as many random differential operations as under qemu-user.
+        c"BARECALL_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         core::ptr::null(),
     ];
     // SAFETY: clone with only SIGCHLD is fork: the child gets a copy of this memory. The child
