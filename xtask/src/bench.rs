@@ -290,30 +290,7 @@ fn ensure_valgrind() -> Result<(), String> {
     if have_command("valgrind") {
         return Ok(());
     }
-    let root = first_line(Command::new("id").arg("-u")) == "0";
-    let apt = "apt-get update && apt-get install -y --no-install-recommends valgrind";
-    if !root {
-        return Err(format!(
-            "bench: valgrind is missing; as root, run:\n    {apt}"
-        ));
-    }
-    eprintln!("bench: {apt}");
-    setup::run(
-        Command::new("apt-get")
-            .args(["-qq", "update"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )?;
-    setup::run(
-        Command::new("apt-get")
-            .args([
-                "-qq",
-                "install",
-                "-y",
-                "--no-install-recommends",
-                "valgrind",
-            ])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )
+    setup::install_packages(&["valgrind"], false)
 }
 
 /// The total instruction count of one callgrind run of `binary count OP IMPL K [flag]`.
