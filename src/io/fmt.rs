@@ -89,7 +89,7 @@ macro_rules! println {
         $crate::print!("\n")
     };
     ($($arg:tt)*) => {
-        $crate::io::_print($crate::stdio::stdout(), format_args!("{}\n", format_args!($($arg)*)))
+        $crate::print!("{}\n", format_args!($($arg)*))
     };
 }
 
@@ -110,6 +110,6 @@ macro_rules! eprintln {
         $crate::eprint!("\n")
     };
     ($($arg:tt)*) => {
-        $crate::io::_print($crate::stdio::stderr(), format_args!("{}\n", format_args!($($arg)*)))
+        $crate::eprint!("{}\n", format_args!($($arg)*))
     };
 }
