@@ -10,13 +10,11 @@ use linux_raw_sys::general as k;
 // cannot be closed; nothing ever closes a `BorrowedFd`.
 pub const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(k::AT_FDCWD) };
 
-bitflags::bitflags! {
+flags! {
     /// `O_*` flags for [`open`] and [`openat`].
     ///
     /// `O_LARGEFILE` is always added: 32-bit arm needs it for files past 2 GiB, and 64-bit
     /// kernels set it themselves.
-    #[repr(transparent)]
-    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
     pub struct OFlags: u32 {
         /// `O_RDONLY`
         const RDONLY = k::O_RDONLY;
@@ -63,10 +61,8 @@ bitflags::bitflags! {
     }
 }
 
-bitflags::bitflags! {
+flags! {
     /// `S_I*` permission bits for files that [`open`] and [`openat`] create.
-    #[repr(transparent)]
-    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
     pub struct Mode: u32 {
         /// `S_IRWXU`
         const RWXU = k::S_IRWXU;

@@ -58,6 +58,9 @@ pub mod raw;
 
 mod syscalls;
 
+#[macro_use]
+mod flags;
+
 pub mod buffer;
 pub mod fd;
 pub mod fs;

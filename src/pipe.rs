@@ -4,10 +4,8 @@ use crate::fd::OwnedFd;
 use crate::io::Result;
 use linux_raw_sys::general as k;
 
-bitflags::bitflags! {
+flags! {
     /// `O_*` flags for [`pipe_with`].
-    #[repr(transparent)]
-    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
     pub struct PipeFlags: u32 {
         /// `O_CLOEXEC`
         const CLOEXEC = k::O_CLOEXEC;

@@ -3,10 +3,8 @@
 use crate::fd::{AsFd, OwnedFd};
 use crate::io::Result;
 
-bitflags::bitflags! {
+flags! {
     /// `O_*` flags for [`dup3`].
-    #[repr(transparent)]
-    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
     pub struct DupFlags: u32 {
         /// `O_CLOEXEC`
         const CLOEXEC = linux_raw_sys::general::O_CLOEXEC;

@@ -5,10 +5,8 @@
 use crate::fd::{AsFd, OwnedFd, RawFd};
 use crate::io::Result;
 
-bitflags::bitflags! {
+flags! {
     /// `FD_*` flags of a file descriptor, for [`fcntl_getfd`] and [`fcntl_setfd`].
-    #[repr(transparent)]
-    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
     pub struct FdFlags: u32 {
         /// `FD_CLOEXEC`
         const CLOEXEC = linux_raw_sys::general::FD_CLOEXEC;

@@ -18,10 +18,8 @@ pub use std::io::{IoSlice, IoSliceMut};
 #[cfg(not(feature = "std"))]
 pub use self::no_std_ioslice::{IoSlice, IoSliceMut};
 
-bitflags::bitflags! {
+flags! {
     /// `RWF_*` flags for [`preadv2`] and [`pwritev2`].
-    #[repr(transparent)]
-    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
     pub struct ReadWriteFlags: u32 {
         /// `RWF_DSYNC` (since Linux 4.7)
         const DSYNC = linux_raw_sys::general::RWF_DSYNC;

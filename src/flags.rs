@@ -1,0 +1,66 @@
+//! How every flags type of the crate is declared.
+//!
+//! `bitflags!` in its usual form (`pub struct Name: u32 { ... }`) also generates a hidden
+//! inner type with its own `Display`, `FromStr` and hex formatting, compiled into the crate
+//! whether anyone uses them or not: for six flags types that was two thirds of barecall's
+//! whole compile time. `flags!` declares the newtype itself and has `bitflags!` fill in only
+//! the public part (`bitflags! { impl Name: u32 { ... } }`), so the types have the same
+//! methods, operators, iterators and `bitflags::Flags` impl as rustix's, and `Debug` prints
+//! what bitflags' own `Debug` prints (`DupFlags(CLOEXEC)`, `DupFlags(0x0)`).
+
+use core::fmt;
+
+/// Declares a public flags type; takes what `bitflags!` takes for a public struct, without
+/// `repr` and `derive` attributes, which it supplies.
+macro_rules! flags {
+    (
+        $(#[$outer:meta])*
+        pub struct $Name:ident: $Bits:ty {
+            $(
+                $(#[$($inner:tt)*])*
+                const $Flag:tt = $value:expr;
+            )*
+        }
+    ) => {
+        $(#[$outer])*
+        #[repr(transparent)]
+        #[derive(Copy, Clone, Eq, PartialEq, Hash)]
+        pub struct $Name($Bits);
+
+        bitflags::bitflags! {
+            impl $Name: $Bits {
+                $(
+                    $(#[$($inner)*])*
+                    const $Flag = $value;
+                )*
+            }
+        }
+
+        impl core::fmt::Debug for $Name {
+            #[inline]
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_tuple(stringify!($Name))
+                    .field(&$crate::flags::Names(self))
+                    .finish()
+            }
+        }
+    };
+}
+
+/// The inside of a flags type's `Debug`: its flag names joined by ` | `, bits without a name
+/// in hex, and `0x0` when empty, as bitflags writes them.
+pub(crate) struct Names<'a, F>(pub(crate) &'a F);
+
+impl<F> fmt::Debug for Names<'_, F>
+where
+    F: bitflags::Flags,
+    F::Bits: bitflags::parser::WriteHex + fmt::LowerHex,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            write!(f, "{:#x}", self.0.bits())
+        } else {
+            bitflags::parser::to_writer(self.0, f)
+        }
+    }
+}
