@@ -16,16 +16,33 @@ use std::time::Instant;
 /// The cargo invocations that make up one Linux target's test run.
 const TEST_RUNS: &[&[&str]] = &[
     // Unit, integration and doc tests with the default features (std).
-    &["test", "--no-fail-fast"],
+    &["test", "--no-fail-fast", "--package", "barecall"],
     // The library's own no_std fd and IoSlice types, which std builds replace.
-    &["test", "--no-fail-fast", "--lib", "--no-default-features"],
+    &[
+        "test",
+        "--no-fail-fast",
+        "--package",
+        "barecall",
+        "--lib",
+        "--no-default-features",
+    ],
+    // One program written against rustix's io, run on rustix and on barecall.
+    &["test", "--no-fail-fast", "--package", "barecall-compat"],
 ];
 
 /// The builds that make up one bare-metal target's run.
 const BUILDS: &[&[&str]] = &[
-    &["build", "--lib", "--no-default-features"],
     &[
         "build",
+        "--package",
+        "barecall",
+        "--lib",
+        "--no-default-features",
+    ],
+    &[
+        "build",
+        "--package",
+        "barecall",
         "--lib",
         "--no-default-features",
         "--features",
@@ -157,9 +174,7 @@ fn list_targets(selected: &[&Target]) -> Result<bool, String> {
 /// A cargo command for `target` in the workspace, with every `QEMU_*` variable removed.
 fn cargo(root: &Path, target: &Target, args: &[&str]) -> Command {
     let mut command = setup::cargo(root);
-    command
-        .args(args)
-        .args(["--package", "barecall", "--target", target.triple]);
+    command.args(args).args(["--target", target.triple]);
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("QEMU_") {
             command.env_remove(name);
