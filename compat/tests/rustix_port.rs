@@ -14,6 +14,23 @@ mod with_barecall {
     include!("port/program.rs");
 }
 
+/// Where barecall differs from rustix on purpose: rustix's observation, barecall's, and why.
+///
+/// aarch64 and riscv64 have no `dup2` system call. rustix makes `dup2` a plain `dup3` there,
+/// which refuses `fd == new` with `EINVAL`, so its `dup2` means different things on different
+/// architectures; barecall's `dup2` is POSIX `dup2` everywhere (`fd == new` is `Ok` if `fd` is
+/// open), as on x86_64 and arm where the kernel has `dup2`.
+const DIFFERENCES: &[(&str, &str, &str)] =
+    if cfg!(any(target_arch = "aarch64", target_arch = "riscv64")) {
+        &[(
+            "dup2 onto itself: errno 22",
+            "dup2 onto itself: ok ()",
+            "rustix's dup2 is dup3 here, which refuses fd == new; barecall's keeps dup2's meaning",
+        )]
+    } else {
+        &[]
+    };
+
 #[test]
 fn rustix_program_runs_the_same_on_barecall() {
     let rustix = with_rustix::run();
@@ -22,8 +39,27 @@ fn rustix_program_runs_the_same_on_barecall() {
         rustix.len() > 60,
         "the program observed too little: {rustix:?}"
     );
-    for (line, (theirs, ours)) in rustix.iter().zip(&barecall).enumerate() {
-        assert_eq!(theirs, ours, "observation {line} differs");
-    }
     assert_eq!(rustix.len(), barecall.len());
+    let mut differences_seen = 0;
+    for (line, (theirs, ours)) in rustix.iter().zip(&barecall).enumerate() {
+        if theirs == ours {
+            continue;
+        }
+        match DIFFERENCES
+            .iter()
+            .find(|(r, b, _)| r == theirs && b == ours)
+        {
+            Some((_, _, why)) => {
+                eprintln!("barecall-compat: differs on purpose: rustix {theirs:?}, barecall {ours:?}: {why}");
+                differences_seen += 1;
+            }
+            None => panic!("observation {line} differs\n  rustix:   {theirs}\n  barecall: {ours}"),
+        }
+    }
+    // A listed difference that no longer shows is a list to update, not a pass.
+    assert_eq!(
+        differences_seen,
+        DIFFERENCES.len(),
+        "a listed difference did not occur"
+    );
 }
