@@ -13,23 +13,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// The cargo invocations that make up one Linux target's test run.
-const TEST_RUNS: &[&[&str]] = &[
-    // Unit, integration and doc tests with the default features (std).
-    &["test", "--no-fail-fast", "--package", "barecall"],
-    // The library's own no_std fd and IoSlice types, which std builds replace.
-    &[
-        "test",
-        "--no-fail-fast",
-        "--package",
-        "barecall",
-        "--lib",
-        "--no-default-features",
-    ],
-    // One program written against rustix's io, run on rustix and on barecall.
-    &["test", "--no-fail-fast", "--package", "barecall-compat"],
-];
-
 /// The builds that make up one bare-metal target's run.
 const BUILDS: &[&[&str]] = &[
     &[
@@ -200,9 +183,10 @@ fn run_logged(mut command: Command, log: &Path) -> (bool, String) {
 fn test_linux(root: &Path, log_dir: &Path, target: &Target) -> Outcome {
     let start = Instant::now();
     let mut outcome = Outcome::default();
-    for (i, args) in TEST_RUNS.iter().enumerate() {
+    for (i, set) in targets::TEST_SETS.iter().enumerate() {
+        let args = [&["test", "--no-fail-fast"][..], set].concat();
         let log = log_dir.join(format!("{}-{i}.log", target.triple));
-        let (success, output) = run_logged(cargo(root, target, args), &log);
+        let (success, output) = run_logged(cargo(root, target, &args), &log);
         let binaries = parse_test_output(&output, &["Running ", "Doc-tests "], &mut outcome);
         if binaries == 0 {
             outcome.problems.push(format!(

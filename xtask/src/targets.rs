@@ -26,6 +26,17 @@ pub struct Target {
     pub packages: &'static [&'static str],
 }
 
+/// The test sets every Linux target runs, as the cargo arguments that select them; `qemu-test`
+/// runs them (`cargo test`), `vm-test` builds them (`cargo test --no-run`) for the real kernels.
+pub const TEST_SETS: &[&[&str]] = &[
+    // Unit, integration and doc tests with the default features (std).
+    &["--package", "barecall"],
+    // The library's own no_std fd and IoSlice types, which std builds replace.
+    &["--package", "barecall", "--lib", "--no-default-features"],
+    // One program written against rustix's io, run on rustix and on barecall.
+    &["--package", "barecall-compat"],
+];
+
 pub const TARGETS: &[Target] = &[
     Target {
         triple: "x86_64-unknown-linux-gnu",

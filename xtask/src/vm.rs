@@ -309,13 +309,6 @@ fn fetch_kernel(work: &Path, machine: &Machine) -> Result<(PathBuf, String), Str
     Ok((kernel, package))
 }
 
-/// The cargo invocations whose test binaries go into the VM (doctests are built by rustdoc at
-/// run time and stay with the native and qemu-user runs).
-const TEST_BUILDS: &[&[&str]] = &[
-    &["test", "--no-run"],
-    &["test", "--no-run", "--lib", "--no-default-features"],
-];
-
 /// Builds static test binaries for `target`: `(name, path)` of each.
 fn build_tests(
     root: &Path,
@@ -323,10 +316,12 @@ fn build_tests(
     target: &Target,
 ) -> Result<Vec<(String, PathBuf)>, String> {
     let mut binaries = Vec::new();
-    for (i, args) in TEST_BUILDS.iter().enumerate() {
+    // Doctests are built by rustdoc at run time: they stay with the native and qemu-user runs.
+    for (i, set) in targets::TEST_SETS.iter().enumerate() {
         let output = setup::cargo(root)
-            .args(*args)
-            .args(["--package", "barecall", "--target", target.triple])
+            .args(["test", "--no-run"])
+            .args(*set)
+            .args(["--target", target.triple])
             .args(["--message-format", "json"])
             .env("CARGO_TARGET_DIR", work.join("build"))
             .env("RUSTFLAGS", "-C target-feature=+crt-static -C debuginfo=0")
