@@ -26,33 +26,51 @@ pub fn examples_dir(root: &Path) -> PathBuf {
     root.join("examples")
 }
 
-/// `cargo build --release --target T` in `examples/`, which picks up its `.cargo/config.toml`
-/// (README's recipe, word for word). With `tiny`, hello alone is linked with `tiny.ld` into
-/// its own target directory and its section headers are dropped.
-pub fn build(root: &Path, target: &Target, tiny: bool) -> Result<PathBuf, String> {
+/// The builds of the examples that are checked.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Build {
+    /// README's recipe, word for word: `cargo build --release --target T` in `examples/`, which
+    /// picks up its `.cargo/config.toml`.
+    Recipe,
+    /// The same without `--release`: debug builds must run too.
+    Debug,
+    /// `--tiny`: hello alone, linked with `tiny.ld` into its own target directory, section
+    /// headers dropped afterwards.
+    Tiny,
+}
+
+/// Builds the examples; returns the directory holding the binaries.
+pub fn build(root: &Path, target: &Target, build: Build) -> Result<PathBuf, String> {
     let dir = examples_dir(root);
     let mut command = crate::setup::cargo(&dir);
-    let out_dir = if tiny {
-        let target_dir = dir.join("target/tiny");
-        command
-            .args([
-                "rustc",
-                "--release",
-                "--bin",
-                "hello",
-                "--target",
-                target.triple,
-            ])
-            .arg("--target-dir")
-            .arg(&target_dir)
-            .arg("--");
-        for arg in TINY_LINK_ARGS {
-            command.arg("-C").arg(format!("link-arg={arg}"));
+    let out_dir = match build {
+        Build::Tiny => {
+            let target_dir = dir.join("target/tiny");
+            command
+                .args([
+                    "rustc",
+                    "--release",
+                    "--bin",
+                    "hello",
+                    "--target",
+                    target.triple,
+                ])
+                .arg("--target-dir")
+                .arg(&target_dir)
+                .arg("--");
+            for arg in TINY_LINK_ARGS {
+                command.arg("-C").arg(format!("link-arg={arg}"));
+            }
+            target_dir.join(target.triple).join("release")
         }
-        target_dir.join(target.triple).join("release")
-    } else {
-        command.args(["build", "--release", "--target", target.triple]);
-        dir.join("target").join(target.triple).join("release")
+        Build::Recipe => {
+            command.args(["build", "--release", "--target", target.triple]);
+            dir.join("target").join(target.triple).join("release")
+        }
+        Build::Debug => {
+            command.args(["build", "--target", target.triple]);
+            dir.join("target").join(target.triple).join("debug")
+        }
     };
     let output = command
         .stdin(Stdio::null())
@@ -65,7 +83,7 @@ pub fn build(root: &Path, target: &Target, tiny: bool) -> Result<PathBuf, String
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    if tiny {
+    if build == Build::Tiny {
         let linked = out_dir.join("hello");
         let data = std::fs::read(&linked).map_err(|e| format!("{}: {e}", linked.display()))?;
         let stripped = Elf::parse(&data)?.without_section_headers()?;
@@ -205,19 +223,33 @@ fn check_into(
     target: &Target,
     report: &mut Report,
 ) -> Result<(), String> {
-    let dir = build(root, target, false)?;
-    let tiny_dir = build(root, target, true)?;
+    let dir = build(root, target, Build::Recipe)?;
+    let debug_dir = build(root, target, Build::Debug)?;
+    let tiny_dir = build(root, target, Build::Tiny)?;
     let hello = dir.join("hello");
     let tiny = tiny_dir.join("hello.tiny");
     let greeting = format!("Hello from barecall on {}!\n", arch_name(target));
 
-    for binary in [&hello, &tiny] {
+    for binary in [&hello, &tiny, &debug_dir.join("hello")] {
         let run = run(target, binary, &[], &[], b"")?;
         expect(
             report,
             &format!("{}", binary.display()),
             &run,
             greeting.as_bytes(),
+            b"",
+            0,
+        );
+    }
+
+    let statics = dir.join("statics");
+    for binary in [&statics, &debug_dir.join("statics")] {
+        let run = run(target, binary, &["a", "b"], &[], b"")?;
+        expect(
+            report,
+            &format!("{} a b", binary.display()),
+            &run,
+            b"10 3\n",
             b"",
             0,
         );
@@ -269,7 +301,15 @@ fn check_into(
     let message = "panicked at src/bin/panic.rs:9:5:\ndeliberately, with 2 argument(s)\n";
     expect(report, "panic x", &panicked, b"", message.as_bytes(), 101);
 
-    for binary in [&hello, &tiny, &cat, &env, &panic, &dir.join("vm-init")] {
+    for binary in [
+        &hello,
+        &tiny,
+        &cat,
+        &env,
+        &panic,
+        &statics,
+        &dir.join("vm-init"),
+    ] {
         let data = std::fs::read(binary).map_err(|e| format!("{}: {e}", binary.display()))?;
         let problems = Elf::parse(&data)?.libc_dependencies()?;
         if problems.is_empty() {
@@ -356,7 +396,11 @@ pub fn hello_command(args: &[String]) -> Result<bool, String> {
     let root = crate::workspace_root();
     let mut ok = true;
     for target in targets {
-        let dir = build(&root, target, tiny)?;
+        let dir = build(
+            &root,
+            target,
+            if tiny { Build::Tiny } else { Build::Recipe },
+        )?;
         let binary = dir.join(if tiny { "hello.tiny" } else { "hello" });
         let result = run(target, &binary, &[], &[], b"")?;
         print!("{}", String::from_utf8_lossy(&result.stdout));

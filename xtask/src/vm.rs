@@ -381,7 +381,7 @@ fn boot_and_parse(
     outcome: &mut Outcome,
 ) -> Result<(), String> {
     let binaries = build_tests(root, work, target)?;
-    let init = freestanding::build(root, target, false)?.join("vm-init");
+    let init = freestanding::build(root, target, freestanding::Build::Recipe)?.join("vm-init");
 
     let mut archive = Cpio::default();
     archive.directory("dev");
