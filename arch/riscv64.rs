@@ -2,16 +2,62 @@
 //!
 //! - Instruction: `ecall`. Number in `a7`; arguments in `a0`..`a5`.
 //! - Result in `a0`, which also carries the first argument.
-//! - The kernel clobbers no other integer register, but may discard vector state, so
-//!   `preserves_flags` (which covers `vtype`, `vl` and `vxsat` here) is not claimed.
+//! - The kernel clobbers no other integer register; the vector registers and the vector state
+//!   (`vtype`, `vl`, `vxsat`, which `preserves_flags` would cover here) it does not preserve:
+//!   see [`ecall_clobbering_vector_state`].
 //! - The kernel does not touch the user stack.
+
+/// Linux discards the vector registers across a system call
+/// (<https://docs.kernel.org/arch/riscv/vector.html>, "Vector Register State Across System
+/// Calls"), so every `ecall` declares all 32 clobbered: code built with the `v` extension must
+/// not keep a value in them across the call. Without `v` they are never allocated, and the
+/// clobbers cost nothing.
+macro_rules! ecall_clobbering_vector_state {
+    ($($operands:tt)*) => {
+        core::arch::asm!(
+            "ecall",
+            lateout("v0") _,
+            lateout("v1") _,
+            lateout("v2") _,
+            lateout("v3") _,
+            lateout("v4") _,
+            lateout("v5") _,
+            lateout("v6") _,
+            lateout("v7") _,
+            lateout("v8") _,
+            lateout("v9") _,
+            lateout("v10") _,
+            lateout("v11") _,
+            lateout("v12") _,
+            lateout("v13") _,
+            lateout("v14") _,
+            lateout("v15") _,
+            lateout("v16") _,
+            lateout("v17") _,
+            lateout("v18") _,
+            lateout("v19") _,
+            lateout("v20") _,
+            lateout("v21") _,
+            lateout("v22") _,
+            lateout("v23") _,
+            lateout("v24") _,
+            lateout("v25") _,
+            lateout("v26") _,
+            lateout("v27") _,
+            lateout("v28") _,
+            lateout("v29") _,
+            lateout("v30") _,
+            lateout("v31") _,
+            $($operands)*
+        )
+    };
+}
 
 /// `arch_syscall!([extra options], nr, args...)`: one `ecall`, evaluating to `a0`.
 macro_rules! arch_syscall {
     ([$($opt:ident),*], $nr:expr) => {{
         let ret: usize;
-        core::arch::asm!(
-            "ecall",
+        ecall_clobbering_vector_state!(
             in("a7") $nr as usize,
             lateout("a0") ret,
             options(nostack $(, $opt)*),
@@ -20,8 +66,7 @@ macro_rules! arch_syscall {
     }};
     ([$($opt:ident),*], $nr:expr, $a0:expr $(, $a1:expr $(, $a2:expr $(, $a3:expr $(, $a4:expr $(, $a5:expr)?)?)?)?)?) => {{
         let ret: usize;
-        core::arch::asm!(
-            "ecall",
+        ecall_clobbering_vector_state!(
             in("a7") $nr as usize,
             inlateout("a0") $a0 => ret,
             $(in("a1") $a1, $(in("a2") $a2, $(in("a3") $a3, $(in("a4") $a4, $(in("a5") $a5,)?)?)?)?)?
