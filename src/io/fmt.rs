@@ -7,7 +7,8 @@ use core::fmt;
 /// A `core::fmt::Write` over an fd: `write!(FdWriter(stdout()), ...)` works in `no_std`.
 ///
 /// Each piece is written with [`write_all`] as it comes; for one write per message, use
-/// [`BufferedWriter`]. `fmt::Error` carries no detail, so the last `Errno` is kept.
+/// [`BufferedWriter`]. A failed write is only `fmt::Error`, which carries no detail; where the
+/// `Errno` matters, use [`BufferedWriter`], whose [`flush`](BufferedWriter::flush) returns it.
 #[derive(Debug)]
 pub struct FdWriter<Fd: AsFd>(pub Fd);
 
@@ -18,7 +19,8 @@ impl<Fd: AsFd> fmt::Write for FdWriter<Fd> {
 }
 
 /// A `core::fmt::Write` that collects up to `N` bytes on the stack and writes them to an fd
-/// when full and on [`flush`](Self::flush), so a short message reaches the fd in one write.
+/// when the next piece does not fit and on [`flush`](Self::flush), so a message of up to `N`
+/// bytes reaches the fd in one write. A piece of `N` bytes or more is written straight through.
 #[derive(Debug)]
 pub struct BufferedWriter<Fd: AsFd, const N: usize> {
     fd: Fd,
@@ -50,16 +52,19 @@ impl<Fd: AsFd, const N: usize> BufferedWriter<Fd, N> {
 
 impl<Fd: AsFd, const N: usize> fmt::Write for BufferedWriter<Fd, N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let mut bytes = s.as_bytes();
-        while !bytes.is_empty() {
-            if self.len == N {
-                self.flush().map_err(|_| fmt::Error)?;
-            }
-            let take = bytes.len().min(N - self.len);
-            self.buf[self.len..self.len + take].copy_from_slice(&bytes[..take]);
-            self.len += take;
-            bytes = &bytes[take..];
+        let bytes = s.as_bytes();
+        if bytes.len() > N - self.len {
+            self.flush().map_err(|_| fmt::Error)?;
         }
+        if bytes.len() >= N {
+            // Buffering would only split it (and with `N == 0` never finish).
+            return write_all(&self.fd, bytes).map_err(|err| {
+                self.error.get_or_insert(err);
+                fmt::Error
+            });
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
         Ok(())
     }
 }
