@@ -4,6 +4,8 @@
 //! |---|---|
 //! | `&mut [u8]`, `&mut [u8; N]` | `usize`, the count read |
 //! | `&mut [MaybeUninit<u8>]`, `&mut [MaybeUninit<u8>; N]` | `(&mut [u8], &mut [MaybeUninit<u8>])`, the filled part and the rest |
+//! | `&mut Vec<u8>` (feature `alloc`) | `usize`; reads into the `len()` bytes already there, as `&mut vec[..]` would |
+//! | `&mut Vec<MaybeUninit<u8>>` (feature `alloc`) | as `&mut [MaybeUninit<u8>]` over its `len()` elements |
 //! | `spare_capacity(&mut vec)` (feature `alloc`) | `usize`; the bytes are appended to `vec` |
 
 use core::mem::MaybeUninit;
@@ -98,6 +100,46 @@ impl<'a, const N: usize> private::Sealed<u8> for &'a mut [MaybeUninit<u8>; N] {
     unsafe fn assume_init(self, len: usize) -> Self::Output {
         let slice: &'a mut [MaybeUninit<u8>] = self;
         // SAFETY: forwarded; the slice is the same memory.
+        unsafe { private::Sealed::assume_init(slice, len) }
+    }
+}
+
+// `&mut Vec<_>` does not deref to a slice where a generic `impl Buffer<u8>` is expected, so
+// these spare callers the `&mut vec[..]`, as rustix does; each is its slice's impl.
+#[cfg(feature = "alloc")]
+impl Buffer<u8> for &mut alloc::vec::Vec<u8> {}
+
+#[cfg(feature = "alloc")]
+impl private::Sealed<u8> for &mut alloc::vec::Vec<u8> {
+    type Output = usize;
+
+    #[inline]
+    fn parts_mut(&mut self) -> (*mut u8, usize) {
+        (self.as_mut_ptr(), self.len())
+    }
+
+    #[inline]
+    unsafe fn assume_init(self, len: usize) -> usize {
+        len
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Buffer<u8> for &mut alloc::vec::Vec<MaybeUninit<u8>> {}
+
+#[cfg(feature = "alloc")]
+impl<'a> private::Sealed<u8> for &'a mut alloc::vec::Vec<MaybeUninit<u8>> {
+    type Output = (&'a mut [u8], &'a mut [MaybeUninit<u8>]);
+
+    #[inline]
+    fn parts_mut(&mut self) -> (*mut u8, usize) {
+        (self.as_mut_ptr().cast(), self.len())
+    }
+
+    #[inline]
+    unsafe fn assume_init(self, len: usize) -> Self::Output {
+        let slice: &'a mut [MaybeUninit<u8>] = self;
+        // SAFETY: forwarded; `parts_mut` described the same memory as the slice's.
         unsafe { private::Sealed::assume_init(slice, len) }
     }
 }

@@ -642,6 +642,24 @@ mod tests {
         assert!(empty.is_empty());
     }
 
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn buffer_vec_forms_read_into_their_length() {
+        let mut vec = std::vec![0xAAu8; 4];
+        vec.reserve(16);
+        assert_eq!(fake_read(&mut vec, b"abcdefgh"), 4);
+        assert_eq!(
+            &vec[..],
+            b"abcd",
+            "the length bounds the read, not the capacity"
+        );
+
+        let mut uninit = std::vec![MaybeUninit::<u8>::uninit(); 5];
+        let (filled, rest) = fake_read(&mut uninit, b"xy");
+        assert_eq!((&*filled, rest.len()), (&b"xy"[..], 3));
+        assert_eq!(filled.as_ptr_range().end, rest.as_ptr().cast::<u8>());
+    }
+
     #[test]
     fn every_error_result_decodes_to_its_errno() {
         for code in 1..=4095_u16 {

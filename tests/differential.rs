@@ -142,6 +142,10 @@ enum Form {
     Uninit,
     /// `spare_capacity(&mut Vec<u8>)`, after three bytes already in the `Vec`
     Spare,
+    /// `&mut Vec<u8>`
+    Vec,
+    /// `&mut Vec<MaybeUninit<u8>>`
+    UninitVec,
 }
 
 /// The buffer lengths of a vectored call.
@@ -387,6 +391,8 @@ fn random_form(rng: &mut Rng) -> Form {
         Form::Array,
         Form::Uninit,
         Form::Spare,
+        Form::Vec,
+        Form::UninitVec,
     ])
 }
 
@@ -955,7 +961,7 @@ impl World {
                         let v = spare_vec(*len);
                         v.capacity() - v.len()
                     }
-                    Form::Slice | Form::Uninit => *len,
+                    Form::Slice | Form::Uninit | Form::Vec | Form::UninitVec => *len,
                 };
                 (*fd, true, len)
             }
@@ -1438,13 +1444,27 @@ fn read_into(bc: bool, raw: RawFd, form: Form, len: usize, offset: Option<u64>) 
             };
             (ret, buf.to_vec())
         }
-        Form::Uninit => {
+        Form::Vec => {
+            let mut buf = vec![FILL; len];
+            let ret = if bc {
+                from_barecall_count(match offset {
+                    None => io::read(fd, &mut buf),
+                    Some(offset) => io::pread(fd, &mut buf, offset),
+                })
+            } else {
+                libc_read(buf.as_mut_ptr(), len)
+            };
+            (ret, buf)
+        }
+        Form::Uninit | Form::UninitVec => {
             let mut buf = vec![MaybeUninit::new(FILL); len];
             let start = buf.as_ptr().cast::<u8>();
             let ret = if bc {
-                let result = match offset {
-                    None => io::read(fd, &mut buf[..]),
-                    Some(offset) => io::pread(fd, &mut buf[..], offset),
+                let result = match (form, offset) {
+                    (Form::UninitVec, None) => io::read(fd, &mut buf),
+                    (Form::UninitVec, Some(offset)) => io::pread(fd, &mut buf, offset),
+                    (_, None) => io::read(fd, &mut buf[..]),
+                    (_, Some(offset)) => io::pread(fd, &mut buf[..], offset),
                 };
                 match result {
                     Ok((filled, rest)) if filled.len() + rest.len() != len => {

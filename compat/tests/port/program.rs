@@ -116,7 +116,7 @@ pub fn run() -> Vec<String> {
     );
 
     // read, write and their positioned and vectored forms, on a regular file.
-    let file = file_with(b"0123456789abcdef");
+    let file = file_with(b"0123456789abcdefghij");
     let mut array = [0u8; 4];
     note("read array", seen(io::read(&file, &mut array)));
     note("read array bytes", format!("{array:?}"));
@@ -132,6 +132,11 @@ pub fn run() -> Vec<String> {
         seen(io::read(&file, buffer::spare_capacity(&mut vec))),
     );
     note("read spare capacity bytes", format!("{vec:?}"));
+    let mut vec = vec![0u8; 2];
+    note("read vec", seen(io::read(&file, &mut vec)));
+    let mut uninit_vec = vec![MaybeUninit::<u8>::uninit(); 2];
+    let (init, rest) = io::read(&file, &mut uninit_vec).expect("read into uninit vec");
+    note("read uninit vec", format!("{init:?} {} {vec:?}", rest.len()));
     note("write", seen(io::write(&file, b"XY")));
     note("pread", {
         let mut buf = [0u8; 4];
