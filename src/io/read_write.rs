@@ -237,6 +237,13 @@ mod no_std_ioslice {
     // SAFETY: as above; `&IoSliceMut` only gives out `&[u8]`.
     unsafe impl Sync for IoSliceMut<'_> {}
 
+    /// Where `advance` is refused: past the end, as std's `IoSlice::advance` panics.
+    #[cold]
+    #[track_caller]
+    fn advanced_past_end(n: usize, len: usize) -> ! {
+        panic!("advancing an IoSlice by {n} bytes, beyond its length {len}")
+    }
+
     impl<'a> IoSlice<'a> {
         /// Wraps `buf`.
         #[inline]
@@ -247,6 +254,31 @@ mod no_std_ioslice {
                     iov_len: buf.len() as _,
                 },
                 _borrow: PhantomData,
+            }
+        }
+
+        /// The bytes, for as long as the borrow this slice was made from.
+        #[inline]
+        pub fn as_slice(&self) -> &'a [u8] {
+            // SAFETY: `vec` was made from a `&'a [u8]` that this value still borrows.
+            unsafe {
+                core::slice::from_raw_parts(self.vec.iov_base.cast(), self.vec.iov_len as usize)
+            }
+        }
+
+        /// Drops the first `n` bytes, as after a write that took them.
+        ///
+        /// # Panics
+        ///
+        /// If `n` is more than the length, as std's `IoSlice::advance` does (the same code
+        /// builds with feature `std`, where this type is std's).
+        #[inline]
+        #[track_caller]
+        pub fn advance(&mut self, n: usize) {
+            let bytes = self.as_slice();
+            match bytes.get(n..) {
+                Some(rest) => *self = Self::new(rest),
+                None => advanced_past_end(n, bytes.len()),
             }
         }
     }
@@ -262,6 +294,39 @@ mod no_std_ioslice {
                 },
                 _borrow: PhantomData,
             }
+        }
+
+        /// The bytes.
+        #[inline]
+        pub fn as_slice(&self) -> &[u8] {
+            self
+        }
+
+        /// The bytes, writable.
+        #[inline]
+        pub fn as_mut_slice(&mut self) -> &mut [u8] {
+            self
+        }
+
+        /// Drops the first `n` bytes, as after a read that filled them.
+        ///
+        /// # Panics
+        ///
+        /// If `n` is more than the length, as std's `IoSliceMut::advance` does.
+        #[inline]
+        #[track_caller]
+        pub fn advance(&mut self, n: usize) {
+            let len = self.vec.iov_len as usize;
+            if n > len {
+                advanced_past_end(n, len);
+            }
+            // SAFETY: `vec` was made from a `&'a mut [u8]` that this value borrows exclusively,
+            // and `n <= len`, so the rest is within it; `self` is replaced, so the dropped front
+            // is no longer reachable through it.
+            let rest = unsafe {
+                core::slice::from_raw_parts_mut(self.vec.iov_base.cast::<u8>().add(n), len - n)
+            };
+            *self = Self::new(rest);
         }
     }
 
@@ -324,6 +389,37 @@ mod tests {
         slice_mut.copy_from_slice(b"xyz");
         assert_eq!(&*slice_mut, b"xyz");
         assert_eq!(buf, *b"xyz");
+    }
+
+    #[test]
+    fn no_std_io_slices_advance_like_std() {
+        let data = *b"abcdef";
+        let mut slice = IoSlice::new(&data);
+        slice.advance(2);
+        assert_eq!(slice.as_slice(), b"cdef");
+        slice.advance(4);
+        assert!(slice.as_slice().is_empty());
+
+        let mut buf = *b"012345";
+        let mut slice_mut = IoSliceMut::new(&mut buf);
+        slice_mut.advance(3);
+        slice_mut.as_mut_slice()[0] = b'X';
+        assert_eq!(slice_mut.as_slice(), b"X45");
+        slice_mut.advance(0);
+        assert_eq!(&*slice_mut, b"X45");
+        assert_eq!(buf, *b"012X45");
+    }
+
+    #[test]
+    #[should_panic(expected = "beyond its length")]
+    fn no_std_io_slice_advance_past_the_end_panics_as_std() {
+        IoSlice::new(b"ab").advance(3);
+    }
+
+    #[test]
+    #[should_panic(expected = "beyond its length")]
+    fn no_std_io_slice_mut_advance_past_the_end_panics_as_std() {
+        IoSliceMut::new(&mut [0u8; 2]).advance(3);
     }
 
     #[test]
