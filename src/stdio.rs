@@ -1,8 +1,11 @@
 //! The standard streams, as borrowed fds.
 //!
-//! These are safe, as in rustix with `std`, also without `std`: fds 0, 1 and 2 are the process's
-//! for its whole life unless `unsafe` code closes them, and a call on a closed fd is only
-//! `Errno::BADF`.
+//! These are safe, as in rustix with `std`, also without `std` (where rustix makes them `unsafe`):
+//! fds 0, 1 and 2 are the process's for its whole life. Only `unsafe` code can close one
+//! (`io::close`, or `OwnedFd::from_raw_fd` and a drop), and that code takes on the invariant:
+//! it must not let the number come to mean another file that something else owns, which is
+//! the same assumption std's safe `stdin()` makes. A stream the process was started without
+//! is only `Errno::BADF` on every call.
 
 use crate::fd::BorrowedFd;
 
