@@ -35,6 +35,9 @@ macro_rules! arch_syscall {
 /// # Safety
 ///
 /// `nr` must be a call that never returns (`exit`, `exit_group`).
+///
+/// # References
+///  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html)
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     // SAFETY: the caller guarantees the call does not return, so no state after it matters.

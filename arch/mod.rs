@@ -11,6 +11,10 @@
 //! Each architecture file defines `arch_syscall!` (the instruction, registers and clobbers) and
 //! `syscall1_noreturn`; the functions themselves are generated here once, so the architecture
 //! files differ only where the ABIs differ.
+//!
+//! # References
+//!  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html): each
+//!    architecture's instruction, number register, argument registers and result register.
 
 /// Expands to one `pub unsafe fn` per arity, plus its `_readonly` twin, over `arch_syscall!`.
 macro_rules! raw_syscalls {
@@ -21,6 +25,9 @@ macro_rules! raw_syscalls {
         ///
         /// The call must be sound for its arguments: every pointer valid for what the kernel
         /// reads and writes through it, every fd it consumes owned by the caller.
+        ///
+        /// # References
+        ///  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html)
         #[inline(always)]
         pub unsafe fn $name(nr: u32, $($arg: usize),*) -> usize {
             // SAFETY: the caller vouches for the call's effects; the asm only follows the ABI.
@@ -32,6 +39,9 @@ macro_rules! raw_syscalls {
         /// # Safety
         ///
         /// As for the non-readonly form, and the call must write no memory the program can see.
+        ///
+        /// # References
+        ///  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html)
         #[inline(always)]
         pub unsafe fn $readonly(nr: u32, $($arg: usize),*) -> usize {
             // SAFETY: as above; the caller also promises the kernel only reads user memory.
