@@ -154,7 +154,7 @@ pub fn run(
 }
 
 /// The name `hello` prints for `target`.
-fn arch_name(target: &Target) -> &'static str {
+pub fn arch_name(target: &Target) -> &'static str {
     let arch = target.triple.split('-').next().unwrap_or("");
     match arch {
         a if a.starts_with("x86_64") => "x86_64",

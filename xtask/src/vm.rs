@@ -381,7 +381,10 @@ fn boot_and_parse(
     outcome: &mut Outcome,
 ) -> Result<(), String> {
     let binaries = build_tests(root, work, target)?;
-    let init = freestanding::build(root, target, freestanding::Build::Recipe)?.join("vm-init");
+    let release = freestanding::build(root, target, freestanding::Build::Recipe)?;
+    let debug = freestanding::build(root, target, freestanding::Build::Debug)?;
+    let init = release.join("vm-init");
+    let examples = vm_examples(&release, &debug, target);
 
     let mut archive = Cpio::default();
     archive.directory("dev");
@@ -394,6 +397,16 @@ fn boot_and_parse(
     for (name, path) in &binaries {
         archive.file(&format!("tests/{name}"), &read(path)?, 0o755);
         list.push_str(&format!("/tests/{name} --test-threads=1\n"));
+    }
+    archive.directory("examples");
+    for example in &examples {
+        archive.file(
+            &format!("examples/{}", example.name),
+            &read(&example.path)?,
+            0o755,
+        );
+        list.push_str(&example.command_line());
+        list.push('\n');
     }
     archive.file("tests/list", list.as_bytes(), 0o644);
     let initrd = work.join(format!("{}.cpio", target.triple));
@@ -419,7 +432,8 @@ fn boot_and_parse(
     let log = work.join(format!("{}.console.log", target.triple));
     let _ = std::fs::write(&log, &console);
 
-    let reported = parse_test_output(&console, &["barecall-vm: run "], outcome);
+    let reported = parse_test_output(&console, &["barecall-vm: run /tests/"], outcome);
+    check_examples(&console, &examples, &log, outcome);
     if reported != binaries.len() {
         outcome.problems.push(format!(
             "{} of {} test binaries reported a result (console: {})",
@@ -446,6 +460,76 @@ fn boot_and_parse(
         ));
     }
     Ok(())
+}
+
+/// A freestanding example run on the real kernel, whose ELF loader is stricter than
+/// qemu-user's (it maps each segment over the last, so one sharing a page with the code breaks
+/// it), in the release and the debug build.
+struct VmExample {
+    name: String,
+    path: PathBuf,
+    args: &'static str,
+    stdout: String,
+}
+
+impl VmExample {
+    fn command_line(&self) -> String {
+        format!("/examples/{}{}", self.name, self.args)
+    }
+}
+
+fn vm_examples(release: &Path, debug: &Path, target: &Target) -> Vec<VmExample> {
+    let greeting = format!(
+        "Hello from barecall on {}!",
+        freestanding::arch_name(target)
+    );
+    let mut examples = Vec::new();
+    for (dir, suffix) in [(release, ""), (debug, "-debug")] {
+        examples.push(VmExample {
+            name: format!("hello{suffix}"),
+            path: dir.join("hello"),
+            args: "",
+            stdout: greeting.clone(),
+        });
+        examples.push(VmExample {
+            name: format!("statics{suffix}"),
+            path: dir.join("statics"),
+            args: " a b",
+            stdout: "10 3".to_owned(),
+        });
+    }
+    examples
+}
+
+/// Each example's output is the console text between its `run` and `exit` lines; its exit
+/// status is checked with every other.
+fn check_examples(console: &str, examples: &[VmExample], log: &Path, outcome: &mut Outcome) {
+    let lines: Vec<&str> = console.lines().map(str::trim).collect();
+    for example in examples {
+        let run = format!("barecall-vm: run {}", example.command_line());
+        let output = lines.iter().position(|line| *line == run).map(|start| {
+            lines[start + 1..]
+                .iter()
+                .take_while(|line| !line.starts_with("barecall-vm: exit "))
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        match output {
+            Some(text) if text == example.stdout => outcome.passed += 1,
+            Some(text) => outcome.problems.push(format!(
+                "{} printed {text:?}, expected {:?} (console: {})",
+                example.command_line(),
+                example.stdout,
+                log.display()
+            )),
+            None => outcome.problems.push(format!(
+                "{} did not run (console: {})",
+                example.command_line(),
+                log.display()
+            )),
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
