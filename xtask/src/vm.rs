@@ -468,35 +468,30 @@ fn boot_and_parse(
 struct VmExample {
     name: String,
     path: PathBuf,
-    args: &'static str,
-    stdout: String,
+    check: freestanding::OutputCheck,
 }
 
 impl VmExample {
     fn command_line(&self) -> String {
-        format!("/examples/{}{}", self.name, self.args)
+        let mut line = format!("/examples/{}", self.name);
+        for arg in self.check.args {
+            line.push(' ');
+            line.push_str(arg);
+        }
+        line
     }
 }
 
 fn vm_examples(release: &Path, debug: &Path, target: &Target) -> Vec<VmExample> {
-    let greeting = format!(
-        "Hello from barecall on {}!",
-        freestanding::arch_name(target)
-    );
     let mut examples = Vec::new();
     for (dir, suffix) in [(release, ""), (debug, "-debug")] {
-        examples.push(VmExample {
-            name: format!("hello{suffix}"),
-            path: dir.join("hello"),
-            args: "",
-            stdout: greeting.clone(),
-        });
-        examples.push(VmExample {
-            name: format!("statics{suffix}"),
-            path: dir.join("statics"),
-            args: " a b",
-            stdout: "10 3".to_owned(),
-        });
+        for check in freestanding::output_checks(target) {
+            examples.push(VmExample {
+                name: format!("{}{suffix}", check.binary),
+                path: dir.join(check.binary),
+                check,
+            });
+        }
     }
     examples
 }
@@ -511,16 +506,15 @@ fn check_examples(console: &str, examples: &[VmExample], log: &Path, outcome: &m
             lines[start + 1..]
                 .iter()
                 .take_while(|line| !line.starts_with("barecall-vm: exit "))
-                .copied()
-                .collect::<Vec<_>>()
-                .join("\n")
+                .map(|line| format!("{line}\n"))
+                .collect::<String>()
         });
         match output {
-            Some(text) if text == example.stdout => outcome.passed += 1,
+            Some(text) if text == example.check.stdout => outcome.passed += 1,
             Some(text) => outcome.problems.push(format!(
                 "{} printed {text:?}, expected {:?} (console: {})",
                 example.command_line(),
-                example.stdout,
+                example.check.stdout,
                 log.display()
             )),
             None => outcome.problems.push(format!(
