@@ -105,7 +105,7 @@ impl<'a, const N: usize> private::Sealed<u8> for &'a mut [MaybeUninit<u8>; N] {
 }
 
 // `&mut Vec<_>` does not deref to a slice where a generic `impl Buffer<u8>` is expected, so
-// these spare callers the `&mut vec[..]`, as rustix does; each is its slice's impl.
+// these spare callers the `&mut vec[..]`, as rustix does; each reads as its slice would.
 #[cfg(feature = "alloc")]
 impl Buffer<u8> for &mut alloc::vec::Vec<u8> {}
 
