@@ -4,6 +4,8 @@
 //! - Result in `x0`, which also carries the first argument.
 //! - The kernel clobbers no other register and restores the condition flags.
 //! - The kernel does not touch the user stack.
+//! - Trap: `brk #1` (SIGTRAP), after every call that must not return and wherever the
+//!   program must end at once: see [`trap_instruction`].
 
 /// `arch_syscall!([extra options], nr, args...)`: one `svc 0`, evaluating to `x0`.
 macro_rules! arch_syscall {
@@ -30,6 +32,16 @@ macro_rules! arch_syscall {
     }};
 }
 
+/// The instruction that ends the process with SIGTRAP, unless a handler for that signal takes
+/// over. It follows every syscall that must not return: if a seccomp filter or a tracer makes
+/// one return anyway, the program stops there instead of running off the end of a `noreturn`
+/// asm block.
+macro_rules! trap_instruction {
+    () => {
+        "brk #1"
+    };
+}
+
 /// Makes system call `nr`, which does not return, with argument `a0`.
 ///
 /// # Safety
@@ -40,9 +52,10 @@ macro_rules! arch_syscall {
 ///  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html)
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
-    // SAFETY: the caller guarantees the call does not return, so no state after it matters.
+    // SAFETY: the caller guarantees the call does not return; should it return anyway, the
+    // trap ends the process before any state after it matters.
     unsafe {
-        core::arch::asm!("svc 0", in("x8") nr as usize, in("x0") a0, options(nostack, noreturn))
+        core::arch::asm!("svc 0", trap_instruction!(), in("x8") nr as usize, in("x0") a0, options(nostack, noreturn))
     }
 }
 
@@ -59,6 +72,6 @@ core::arch::global_asm!(
     "mov x0, sp",
     "and sp, x0, #-16",
     "bl {entry}",
-    "brk #1",
+    trap_instruction!(),
     entry = sym crate::rt::entry,
 );

@@ -4,6 +4,8 @@
 //! - Result in `r0`, which also carries the first argument.
 //! - The kernel clobbers no other register and restores the condition flags.
 //! - The kernel does not touch the user stack.
+//! - Trap: `udf #0` (SIGILL), after every call that must not return and wherever the
+//!   program must end at once: see [`trap_instruction`].
 //! - A 64-bit argument takes an even/odd register pair, low word first: callers insert a pad
 //!   argument where needed (`pread64`) and split offsets into words.
 //! - Thumb-2: r7 is the frame pointer, which rustc refuses as an asm operand; see
@@ -59,6 +61,16 @@ macro_rules! arch_syscall {
     }};
 }
 
+/// The instruction that ends the process with SIGILL, unless a handler for that signal takes
+/// over. It follows every syscall that must not return: if a seccomp filter or a tracer makes
+/// one return anyway, the program stops there instead of running off the end of a `noreturn`
+/// asm block.
+macro_rules! trap_instruction {
+    () => {
+        "udf #0"
+    };
+}
+
 /// Makes system call `nr`, which does not return, with argument `a0`.
 ///
 /// # Safety
@@ -69,9 +81,10 @@ macro_rules! arch_syscall {
 ///  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html)
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
-    // SAFETY: the caller guarantees the call does not return, so r7 need not be given back.
+    // SAFETY: the caller guarantees the call does not return, so r7 need not be given back;
+    // should it return anyway, the trap ends the process first.
     unsafe {
-        core::arch::asm!("mov r7, {nr}", "svc 0", nr = in(reg) nr as usize, in("r0") a0, options(nostack, noreturn))
+        core::arch::asm!("mov r7, {nr}", "svc 0", trap_instruction!(), nr = in(reg) nr as usize, in("r0") a0, options(nostack, noreturn))
     }
 }
 
@@ -109,6 +122,6 @@ core::arch::global_asm!(
     "bic r1, r0, #15",
     "mov sp, r1",
     "bl {entry}",
-    "udf #16",
+    trap_instruction!(),
     entry = sym crate::rt::entry,
 );

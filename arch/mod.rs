@@ -3,7 +3,8 @@
 //! `syscallN` passes `N` arguments; `syscallN_readonly` additionally tells the compiler that the
 //! kernel writes no memory the program can see (it may read it: `write`'s buffer, `open`'s path),
 //! so values cached in registers stay valid across the call. `syscall1_noreturn` is for calls that
-//! do not come back (`exit_group`).
+//! do not come back (`exit_group`), and traps should one come back all the same; [`trap`] ends
+//! the process with that same instruction.
 //!
 //! Every function returns the kernel's raw result: a value in `-4095..=-1`, read as `isize`, is
 //! `-errno`; anything else is success. The typed layer in `crate::syscalls` decodes it.
@@ -68,6 +69,15 @@ mod imp;
 mod imp;
 
 pub use imp::syscall1_noreturn;
+
+/// Ends the process at once with the architecture's trap instruction (SIGILL; SIGTRAP on
+/// aarch64), running nothing else: for states no program can continue from, as `abort(3)` is
+/// for C (barecall's runtime uses it when it cannot give the process its standard streams).
+#[inline(always)]
+pub fn trap() -> ! {
+    // SAFETY: the trap instruction touches no memory and does not come back.
+    unsafe { core::arch::asm!(trap_instruction!(), options(nomem, nostack, noreturn)) }
+}
 
 raw_syscalls! {
     syscall0 syscall0_readonly();

@@ -6,6 +6,8 @@
 //!   (`vtype`, `vl`, `vxsat`, which `preserves_flags` would cover here) it does not preserve:
 //!   see [`ecall_clobbering_vector_state`].
 //! - The kernel does not touch the user stack.
+//! - Trap: `unimp` (SIGILL), after every call that must not return and wherever the
+//!   program must end at once: see [`trap_instruction`].
 
 /// Linux discards the vector registers across a system call
 /// (<https://docs.kernel.org/arch/riscv/vector.html>, "Vector Register State Across System
@@ -76,6 +78,16 @@ macro_rules! arch_syscall {
     }};
 }
 
+/// The instruction that ends the process with SIGILL, unless a handler for that signal takes
+/// over. It follows every syscall that must not return: if a seccomp filter or a tracer makes
+/// one return anyway, the program stops there instead of running off the end of a `noreturn`
+/// asm block.
+macro_rules! trap_instruction {
+    () => {
+        "unimp"
+    };
+}
+
 /// Makes system call `nr`, which does not return, with argument `a0`.
 ///
 /// # Safety
@@ -86,9 +98,10 @@ macro_rules! arch_syscall {
 ///  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html)
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
-    // SAFETY: the caller guarantees the call does not return, so no state after it matters.
+    // SAFETY: the caller guarantees the call does not return; should it return anyway, the
+    // trap ends the process before any state after it matters.
     unsafe {
-        core::arch::asm!("ecall", in("a7") nr as usize, in("a0") a0, options(nostack, noreturn))
+        core::arch::asm!("ecall", trap_instruction!(), in("a7") nr as usize, in("a0") a0, options(nostack, noreturn))
     }
 }
 
@@ -110,6 +123,6 @@ core::arch::global_asm!(
     "mv a0, sp",
     "andi sp, sp, -16",
     "call {entry}",
-    "unimp",
+    trap_instruction!(),
     entry = sym crate::rt::entry,
 );

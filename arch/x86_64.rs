@@ -5,6 +5,8 @@
 //! - The kernel clobbers `rcx` (return address) and `r11` (saved `rflags`); it restores `rflags`
 //!   from `r11` on the way out, so the flags survive.
 //! - The kernel does not touch the user stack.
+//! - Trap: `ud2` (SIGILL), after every call that must not return and wherever the
+//!   program must end at once: see [`trap_instruction`].
 
 /// `arch_syscall!([extra options], nr, args...)`: one `syscall`, evaluating to `rax`.
 macro_rules! arch_syscall {
@@ -22,6 +24,16 @@ macro_rules! arch_syscall {
     }};
 }
 
+/// The instruction that ends the process with SIGILL, unless a handler for that signal takes
+/// over. It follows every syscall that must not return: if a seccomp filter or a tracer makes
+/// one return anyway, the program stops there instead of running off the end of a `noreturn`
+/// asm block.
+macro_rules! trap_instruction {
+    () => {
+        "ud2"
+    };
+}
+
 /// Makes system call `nr`, which does not return, with argument `a0`.
 ///
 /// # Safety
@@ -32,9 +44,10 @@ macro_rules! arch_syscall {
 ///  - [Linux `syscall(2)`](https://man7.org/linux/man-pages/man2/syscall.2.html)
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
-    // SAFETY: the caller guarantees the call does not return, so no state after it matters.
+    // SAFETY: the caller guarantees the call does not return; should it return anyway, the
+    // trap ends the process before any state after it matters.
     unsafe {
-        core::arch::asm!("syscall", in("rax") nr as usize, in("rdi") a0, options(nostack, noreturn))
+        core::arch::asm!("syscall", trap_instruction!(), in("rax") nr as usize, in("rdi") a0, options(nostack, noreturn))
     }
 }
 
@@ -52,6 +65,6 @@ core::arch::global_asm!(
     // The ABI wants 16-byte alignment at a call; the kernel gives it, this keeps it certain.
     "and rsp, -16",
     "call {entry}",
-    "ud2",
+    trap_instruction!(),
     entry = sym crate::rt::entry,
 );
