@@ -40,13 +40,27 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
-#[cfg(not(any(
-    target_arch = "x86_64",
-    target_arch = "aarch64",
-    target_arch = "riscv64",
-    target_arch = "arm"
+// What each `arch/` file assumes, besides its instruction: the word size (the registers are
+// `usize`, a 64-bit offset is one register or a pair) and, on 32-bit arm, the order of that pair
+// (low word first). x32 and aarch64 ILP32 (64-bit ABIs with 32-bit pointers) and big-endian arm
+// break those assumptions without failing to compile, so they are refused here.
+#[cfg(not(all(
+    any(target_os = "linux", target_os = "none"),
+    target_endian = "little",
+    any(
+        all(target_arch = "x86_64", target_pointer_width = "64"),
+        all(target_arch = "aarch64", target_pointer_width = "64"),
+        all(target_arch = "riscv64", target_pointer_width = "64"),
+        all(target_arch = "arm", target_pointer_width = "32"),
+    ),
 )))]
-compile_error!("barecall supports x86_64, aarch64, riscv64 and arm (A32 and Thumb-2)");
+compile_error!(
+    "barecall supports Linux (and bare-metal `*-none`) on little-endian x86_64, aarch64 and \
+     riscv64 with 64-bit pointers, and little-endian 32-bit arm (A32 and Thumb-2): not x32, \
+     aarch64 ILP32 or big-endian arm. Tested targets: x86_64-unknown-linux-gnu, \
+     aarch64-unknown-linux-gnu, riscv64gc-unknown-linux-gnu, armv7-unknown-linux-gnueabihf, \
+     thumbv7neon-unknown-linux-gnueabihf, and the `*-none` builds listed in README."
+);
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

@@ -9,6 +9,7 @@
 mod bench;
 mod elf;
 mod freestanding;
+mod guard;
 mod miri;
 mod qemu_test;
 mod setup;

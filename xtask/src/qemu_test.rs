@@ -7,6 +7,7 @@
 //! REASON` line; they are counted as skipped, never as passed.
 
 use crate::freestanding;
+use crate::guard;
 use crate::setup;
 use crate::targets::{self, Kind, Target};
 use std::path::Path;
@@ -86,6 +87,11 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 
     let mut rows = Vec::new();
     let recipe = freestanding::check_readme_recipe(&root);
+    let guard = guard::check(&root);
+    match &guard {
+        Ok(summary) => println!("{summary}"),
+        Err(problem) => println!("FAILED: {problem}"),
+    }
     for target in &selected {
         println!("==> {} ({}): start", target.triple, target.mode);
         let outcome = match target.kind {
@@ -124,7 +130,10 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     if let Err(problem) = &recipe {
         println!("FAILED: {problem}");
     }
-    Ok(recipe.is_ok() && rows.iter().all(|(_, outcome)| outcome.ok()))
+    if let Err(problem) = &guard {
+        println!("FAILED: {problem}");
+    }
+    Ok(recipe.is_ok() && guard.is_ok() && rows.iter().all(|(_, outcome)| outcome.ok()))
 }
 
 fn list_targets(selected: &[&Target]) -> Result<bool, String> {
