@@ -208,23 +208,27 @@ impl Iterator for Auxv {
 }
 
 /// What a `main` named by `barecall::main!` may return, turned into an exit status.
+#[cfg(feature = "rt")]
 pub trait Termination {
     /// The exit status; may print first.
     fn report(self) -> i32;
 }
 
+#[cfg(feature = "rt")]
 impl Termination for () {
     fn report(self) -> i32 {
         0
     }
 }
 
+#[cfg(feature = "rt")]
 impl Termination for i32 {
     fn report(self) -> i32 {
         self
     }
 }
 
+#[cfg(feature = "rt")]
 /// `Err(e)` prints `Error: <message> (<NAME>, os error <n>)` to stderr and exits with 1.
 impl Termination for crate::io::Result<()> {
     fn report(self) -> i32 {
@@ -273,6 +277,7 @@ pub(crate) unsafe extern "C" fn entry(sp: *const usize) -> ! {
         /// Defined by `barecall::main!` in the program.
         fn __barecall_main(startup: Startup) -> i32;
     }
+    open_missing_standard_streams();
     // SAFETY: `sp` is the kernel's initial stack pointer, as `_start` passes it.
     let startup = unsafe { Startup::from_initial_stack(sp) };
     // SAFETY: `main!` defines the symbol with exactly this signature.
@@ -280,16 +285,54 @@ pub(crate) unsafe extern "C" fn entry(sp: *const usize) -> ! {
     crate::process::exit(status)
 }
 
+/// Opens `/dev/null` over each of fds 0, 1 and 2 the process was started without, as std's
+/// runtime does, so that no file the program opens later takes a standard stream's number:
+/// otherwise the safe `stdio::stdin()` would read, and `eprintln!` write into, whatever file
+/// that is. Ends the process at once ([`trap`](crate::raw::trap)) if it cannot: there is no
+/// stream left to report on, and running on would break the promise `stdio` makes.
+#[cfg(feature = "rt")]
+fn open_missing_standard_streams() {
+    for fd in 0..3 {
+        // The lower numbers are open by now, so a missing `fd` is the lowest free number.
+        if crate::syscalls::fd_is_closed(fd) && !crate::syscalls::open_dev_null_as(fd) {
+            crate::raw::trap();
+        }
+    }
+}
+
 /// Writes a panic's message to stderr and exits with status 101, as std's default hook and
-/// runtime would.
+/// runtime would. A panic while that message is formatted (a `Display` impl that panics) ends
+/// the process at once, also with 101, instead of recursing until the stack runs out.
+///
+/// Without feature `rt` (when a runtime of the program's own owns the entry), turning this
+/// feature on is the program's promise that fd 2 is its standard error for its whole life, as
+/// `rt` ensures.
 #[cfg(feature = "panic-handler")]
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    let _ = fmt::Write::write_fmt(
-        &mut crate::io::FdWriter(crate::stdio::stderr()),
-        format_args!("{info}\n"),
-    );
+    use core::sync::atomic::{AtomicBool, Ordering};
+    static PANICKING: AtomicBool = AtomicBool::new(false);
+    // SAFETY: fd 2 stays open for the whole process: `rt` opened it at entry if it was
+    // missing, and without `rt` the program promised it by turning this feature on (above).
+    let stderr = unsafe { standard_error() };
+    if PANICKING.swap(true, Ordering::Relaxed) {
+        let _ = crate::io::write_all(stderr, b"panicked while processing panic\n");
+        crate::process::exit(101)
+    }
+    let _ = fmt::Write::write_fmt(&mut crate::io::FdWriter(stderr), format_args!("{info}\n"));
     crate::process::exit(101)
+}
+
+/// fd 2, for the panic handler.
+///
+/// # Safety
+///
+/// fd 2 must stay open for the rest of the process (see [`panic`]).
+#[cfg(feature = "panic-handler")]
+#[allow(unused_unsafe)] // `stdio::stderr` is safe with `rt` or `std`, `unsafe` without.
+unsafe fn standard_error() -> crate::fd::BorrowedFd<'static> {
+    // SAFETY: the caller keeps fd 2 open for the rest of the process.
+    unsafe { crate::stdio::stderr() }
 }
 
 /// Unwinding is never used (freestanding programs build with `panic = "abort"`), but the

@@ -1,40 +1,69 @@
 //! The standard streams, as borrowed fds.
 //!
-//! These are safe, as in rustix with `std`, also without `std` (where rustix makes them `unsafe`):
-//! fds 0, 1 and 2 are the process's for its whole life. Only `unsafe` code can close one
-//! (`io::close`, or `OwnedFd::from_raw_fd` and a drop), and that code takes on the invariant:
-//! it must not let the number come to mean another file that something else owns, which is
-//! the same assumption std's safe `stdin()` makes. A stream the process was started without
-//! is only `Errno::BADF` on every call.
+//! A borrow of fd 0, 1 or 2 is only sound if that number is open for the whole process: a
+//! process started with one closed (`prog <&-`) would otherwise get the number back from its
+//! first `open` or `pipe`, as an `OwnedFd`, while `stdin()` handed out a second handle to the
+//! same file (and once that `OwnedFd` is dropped, to whatever file comes next).
+//!
+//! - With feature `rt` (barecall owns the program's entry) or `std` (std's runtime does), the
+//!   runtime opens `/dev/null` over each standard stream the process was started without,
+//!   before `main`, and these functions are safe, as in rustix with std. Only `unsafe` code can
+//!   close one later (`io::close`, or `OwnedFd::from_raw_fd` and a drop), and that code takes
+//!   on the rule: it must not let the number come to mean a file that something else owns.
+//! - Otherwise (`no_std`, a runtime of the program's own) nothing tells barecall that the
+//!   numbers are open, so the functions are `unsafe`, as in rustix without std: the caller
+//!   promises what the runtime would have.
 
 use crate::fd::BorrowedFd;
 
-/// `STDIN_FILENO`—Standard input, fd 0.
-///
-/// # References
-///  - [Linux `stdin(3)`](https://man7.org/linux/man-pages/man3/stdin.3.html)
-#[inline]
-pub const fn stdin() -> BorrowedFd<'static> {
-    // SAFETY: see the module docs: fd 0 belongs to the process for its whole life.
-    unsafe { BorrowedFd::borrow_raw(0) }
+/// Declares one standard stream's function: safe where a runtime keeps the fd open, `unsafe`
+/// where the caller must.
+macro_rules! standard_stream {
+    ($(#[$doc:meta])* $name:ident = $fd:literal) => {
+        $(#[$doc])*
+        #[cfg(any(feature = "std", feature = "rt"))]
+        #[inline]
+        pub const fn $name() -> BorrowedFd<'static> {
+            // SAFETY: see the module docs: the runtime keeps the fd open for the whole process.
+            unsafe { BorrowedFd::borrow_raw($fd) }
+        }
+
+        $(#[$doc])*
+        ///
+        /// # Safety
+        ///
+        #[doc = concat!("fd ", $fd, " must be open, and stay open while the borrow is in use: ")]
+        /// the program's runtime opens `/dev/null` over a missing standard stream at entry (as
+        /// barecall's `rt` and std's do), or the caller knows the number to be its stream.
+        #[cfg(not(any(feature = "std", feature = "rt")))]
+        #[inline]
+        pub const unsafe fn $name() -> BorrowedFd<'static> {
+            // SAFETY: the caller keeps the fd open for as long as the borrow is in use.
+            unsafe { BorrowedFd::borrow_raw($fd) }
+        }
+    };
 }
 
-/// `STDOUT_FILENO`—Standard output, fd 1.
-///
-/// # References
-///  - [Linux `stdout(3)`](https://man7.org/linux/man-pages/man3/stdout.3.html)
-#[inline]
-pub const fn stdout() -> BorrowedFd<'static> {
-    // SAFETY: see the module docs: fd 1 belongs to the process for its whole life.
-    unsafe { BorrowedFd::borrow_raw(1) }
+standard_stream! {
+    /// `STDIN_FILENO`—Standard input, fd 0.
+    ///
+    /// # References
+    ///  - [Linux `stdin(3)`](https://man7.org/linux/man-pages/man3/stdin.3.html)
+    stdin = 0
 }
 
-/// `STDERR_FILENO`—Standard error, fd 2.
-///
-/// # References
-///  - [Linux `stderr(3)`](https://man7.org/linux/man-pages/man3/stderr.3.html)
-#[inline]
-pub const fn stderr() -> BorrowedFd<'static> {
-    // SAFETY: see the module docs: fd 2 belongs to the process for its whole life.
-    unsafe { BorrowedFd::borrow_raw(2) }
+standard_stream! {
+    /// `STDOUT_FILENO`—Standard output, fd 1.
+    ///
+    /// # References
+    ///  - [Linux `stdout(3)`](https://man7.org/linux/man-pages/man3/stdout.3.html)
+    stdout = 1
+}
+
+standard_stream! {
+    /// `STDERR_FILENO`—Standard error, fd 2.
+    ///
+    /// # References
+    ///  - [Linux `stderr(3)`](https://man7.org/linux/man-pages/man3/stderr.3.html)
+    stderr = 2
 }

@@ -189,6 +189,40 @@ pub(crate) fn fcntl_getfd(fd: BorrowedFd<'_>) -> Result<FdFlags> {
     Ok(FdFlags::from_bits_retain(bits as u32))
 }
 
+/// Whether `fd` is closed: `F_GETFD` fails with `EBADF` only for a number that is not open.
+/// Takes a raw number because a `BorrowedFd` of a number that may be closed would be a lie.
+/// The result is compared with `-EBADF` itself: the program's entry runs this, and the full
+/// decoding would add its error path to every freestanding binary.
+#[cfg(feature = "rt")]
+#[inline]
+pub(crate) fn fd_is_closed(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD touches no user memory and changes nothing.
+    let raw = unsafe { syscall2_readonly(NR_FCNTL, int_arg(fd), k::F_GETFD as usize) };
+    raw == (Errno::BADF.raw_os_error() as usize).wrapping_neg()
+}
+
+/// Opens `/dev/null` read-write over the closed `fd`, which must be the lowest closed number;
+/// says whether the kernel gave exactly that number. The fd is left open for good: it becomes
+/// the standard stream. An error is `-errno`, never a number as small as `fd`, so one compare
+/// decodes both (for the entry's code size, as above).
+#[cfg(feature = "rt")]
+#[inline]
+pub(crate) fn open_dev_null_as(fd: RawFd) -> bool {
+    let flags = k::O_RDWR | k::O_LARGEFILE;
+    // SAFETY: the kernel only reads the NUL-terminated path; the new fd is kept open forever,
+    // owned by the process as the standard stream `fd`.
+    let raw = unsafe {
+        syscall4_readonly(
+            k::__NR_openat,
+            k::AT_FDCWD as usize,
+            ptr_arg(c"/dev/null".as_ptr()),
+            flags as usize,
+            0,
+        )
+    };
+    raw == int_arg(fd)
+}
+
 #[inline]
 pub(crate) fn fcntl_setfd(fd: BorrowedFd<'_>, flags: FdFlags) -> Result<()> {
     // SAFETY: F_SETFD touches no user memory.

@@ -1,6 +1,7 @@
 //! The init of `cargo xtask vm-test`'s virtual machines: mounts a tmpfs on /tmp and proc on
-//! /proc, runs every command listed in /tests/list (one per line: a path, then arguments),
-//! reports each exit status on the console, and powers the machine off.
+//! /proc, runs every command listed in /tests/list (one per line: a path, then arguments; a
+//! line that starts with `close=N ` runs the command without its fd N), reports each exit
+//! status on the console, and powers the machine off.
 //!
 //! Lines it prints for the xtask: `barecall-vm: run LINE`, `barecall-vm: exit PATH STATUS`
 //! (STATUS is the exit code, or `signal N`), `barecall-vm: done`.
@@ -24,7 +25,7 @@ fn main(_: barecall::rt::Startup) -> i32 {
     mount_fs(c"proc", c"/proc", c"proc");
     let mut list = [0u8; 16 * 1024];
     let len = fs::open(c"/tests/list", OFlags::RDONLY, Mode::empty())
-        .and_then(|fd| io::read_exact(&fd, &mut list))
+        .and_then(|fd| io::read_full(&fd, &mut list))
         .unwrap_or_else(|err| {
             barecall::println!("barecall-vm: cannot read /tests/list: {err}");
             0
@@ -103,6 +104,12 @@ fn run(line: &mut [u8]) {
             start = i + 1;
         }
     }
+    // `close=N `: the child starts without standard stream N.
+    let mut closed_fd = None;
+    if let [b'c', b'l', b'o', b's', b'e', b'=', digit @ b'0'..=b'2', b' ', ..] = *line {
+        closed_fd = Some(usize::from(digit - b'0'));
+        argv.copy_within(1.., 0);
+    }
     let envp = [
         c"TMPDIR=/tmp".as_ptr().cast::<u8>(),
         c"PATH=/tests".as_ptr().cast(),
@@ -116,8 +123,11 @@ fn run(line: &mut [u8]) {
     // exit_group if that fails.
     let pid = unsafe { syscall5(k::__NR_clone, k::SIGCHLD as usize, 0, 0, 0, 0) };
     if pid == 0 {
-        // SAFETY: see above.
+        // SAFETY: see above; closing a standard stream of the child's own affects nothing else.
         unsafe {
+            if let Some(fd) = closed_fd {
+                syscall1_readonly(k::__NR_close, fd);
+            }
             syscall3_readonly(
                 k::__NR_execve,
                 argv[0] as usize,
