@@ -197,7 +197,7 @@ fn write_blocked_on_a_full_pipe_is_intr_then_retry_completes() {
             attempts.fetch_add(1, Ordering::SeqCst);
             io::write(&writer, b"x")
         });
-        assert_eq!(drain.join().unwrap(), Ok(4096));
+        assert_eq!(drain.join().unwrap(), Ok(()));
         written
     });
     assert_eq!(written, Ok(1));
@@ -303,22 +303,32 @@ fn read_exact_completes_across_short_reads_and_intr() {
         pounder.stop();
         got
     });
-    assert_eq!(got, Ok(LEN));
+    assert_eq!(got, Ok(()));
     assert!(buf[..LEN].iter().enumerate().all(|(p, &b)| b == pattern(p)));
-    // The writer is gone: read_exact stops at the end of the file and says how far it got.
-    assert_eq!(io::read_exact(&reader, &mut buf[..16]), Ok(0));
+    // The writer is gone: read_exact fails at the end of the file, read_full counts 0.
+    assert_eq!(io::read_exact(&reader, &mut buf[..16]), Err(Errno::NODATA));
+    assert_eq!(io::read_full(&reader, &mut buf[..16]), Ok(0));
 }
 
+/// A file that ends before the buffer is full is an error for `read_exact`, as for std's (the
+/// count cannot be ignored into a truncated buffer), and a count for `read_full`.
 #[test]
-fn read_exact_returns_the_count_when_the_file_ends_first() {
+fn read_exact_fails_and_read_full_counts_when_the_file_ends_first() {
     let _check = common::FdCheck::new();
     let (reader, writer) = pipe().unwrap();
-    assert_eq!(io::write(&writer, b"12345"), Ok(5));
+    assert_eq!(io::write(&writer, b"12345678"), Ok(8));
     drop(writer);
     let mut buf = [0u8; 16];
-    assert_eq!(io::read_exact(&reader, &mut buf), Ok(5));
-    assert_eq!(&buf[..5], b"12345");
-    assert_eq!(io::read_exact(&reader, &mut buf[..0]), Ok(0));
+    assert_eq!(io::read_exact(&reader, &mut buf[..3]), Ok(()));
+    assert_eq!(&buf[..3], b"123");
+    assert_eq!(io::read_full(&reader, &mut buf[..2]), Ok(2));
+    assert_eq!(&buf[..2], b"45");
+    // Three bytes are left: read_exact takes them, and says the file ended.
+    assert_eq!(io::read_exact(&reader, &mut buf), Err(Errno::NODATA));
+    assert_eq!(&buf[..3], b"678");
+    assert_eq!(io::read_full(&reader, &mut buf), Ok(0));
+    assert_eq!(io::read_exact(&reader, &mut buf[..0]), Ok(()));
+    assert_eq!(io::read_full(&reader, &mut buf[..0]), Ok(0));
 }
 
 /// On a nonblocking fd `write_all` and `read_exact` stop at `EAGAIN` and return it: they retry

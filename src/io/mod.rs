@@ -19,8 +19,8 @@ pub use fmt::_print;
 pub use fmt::{BufferedWriter, FdWriter};
 pub use ioctl::{ioctl_fioclex, ioctl_fionbio, ioctl_fionclex, ioctl_fionread};
 pub use read_write::{
-    pread, preadv, preadv2, pwrite, pwritev, pwritev2, read, read_exact, readv, write, write_all,
-    writev, IoSlice, IoSliceMut, ReadWriteFlags,
+    pread, preadv, preadv2, pwrite, pwritev, pwritev2, read, read_exact, read_full, readv, write,
+    write_all, writev, IoSlice, IoSliceMut, ReadWriteFlags,
 };
 
 /// A specialized `Result` whose error is [`Errno`].

@@ -180,14 +180,32 @@ pub fn write_all<Fd: AsFd>(fd: Fd, mut buf: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Reads until `buf` is full or the end of the file, retrying after `EINTR` and short reads;
-/// returns the count, which is less than `buf.len()` only if the file ended first.
+/// Reads exactly `buf.len()` bytes, retrying after `EINTR` and short reads; a file that ends
+/// first is `Err(Errno::NODATA)` (beyond rustix, which has no such helper).
 ///
-/// There is no errno for "ended early", so unlike std's `read_exact` the count tells: check it.
+/// As std's `Read::read_exact`, which fails with `UnexpectedEof` there, a short read is never
+/// an `Ok`: code ported from std that writes `read_exact(fd, buf)?` cannot read a truncated
+/// buffer as a whole one. There is no errno for "ended early"; `NODATA` ("No data available")
+/// stands for it, which `read(2)` does not return for regular files, pipes or sockets. What was
+/// read before the end is in `buf`; to learn how much, or to treat the end as normal, use
+/// [`read_full`].
 ///
 /// # References
 ///  - [Linux `read(2)`](https://man7.org/linux/man-pages/man2/read.2.html)
-pub fn read_exact<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<usize> {
+pub fn read_exact<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<()> {
+    if read_full(fd, buf)? < buf.len() {
+        return Err(crate::io::Errno::NODATA);
+    }
+    Ok(())
+}
+
+/// Reads until `buf` is full or the file ends, retrying after `EINTR` and short reads; returns
+/// the count, which is less than `buf.len()` only if the file ended first (beyond rustix).
+///
+/// # References
+///  - [Linux `read(2)`](https://man7.org/linux/man-pages/man2/read.2.html)
+#[must_use = "a count below `buf.len()` means the file ended first; `read_exact` fails then"]
+pub fn read_full<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<usize> {
     let fd = fd.as_fd();
     let mut filled = 0;
     while filled < buf.len() {
