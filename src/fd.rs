@@ -15,12 +15,16 @@ pub use self::no_std_fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, Owned
 static_assertions::assert_eq_size!(RawFd, linux_raw_sys::ctypes::c_int);
 static_assertions::assert_eq_size!(OwnedFd, RawFd);
 static_assertions::assert_eq_size!(BorrowedFd<'static>, RawFd);
+// -1 is never an fd, and std's types use it as a niche: so do barecall's.
+static_assertions::assert_eq_size!(Option<OwnedFd>, RawFd);
+static_assertions::assert_eq_size!(Option<BorrowedFd<'static>>, RawFd);
 
 #[cfg(not(feature = "std"))]
 mod no_std_fd {
     use core::fmt;
     use core::marker::PhantomData;
     use core::mem::ManuallyDrop;
+    use core::num::NonZeroU32;
 
     /// A raw file descriptor, as the kernel numbers them.
     pub type RawFd = linux_raw_sys::ctypes::c_int;
@@ -53,22 +57,50 @@ mod no_std_fd {
         fn as_fd(&self) -> BorrowedFd<'_>;
     }
 
+    /// An fd number other than -1, stored complemented: `!fd` is zero only for -1, so
+    /// `Option<OwnedFd>` and `Option<BorrowedFd>` are as small as an fd, as std's are. (Any
+    /// other negative number stays possible: `BorrowedFd` also holds `AT_FDCWD`, -100.)
+    #[derive(Clone, Copy)]
+    #[repr(transparent)]
+    struct ValidFd(NonZeroU32);
+
+    impl ValidFd {
+        /// Panics on -1, as std's `OwnedFd::from_raw_fd` and `BorrowedFd::borrow_raw` do: it is
+        /// the error value of C's fd functions, never an fd.
+        #[inline]
+        const fn new(fd: RawFd) -> Self {
+            match NonZeroU32::new(!(fd as u32)) {
+                Some(complement) => Self(complement),
+                None => panic!("-1 is not a file descriptor"),
+            }
+        }
+
+        #[inline]
+        const fn get(self) -> RawFd {
+            !self.0.get() as RawFd
+        }
+    }
+
     /// An open file descriptor that is closed when this value is dropped.
     #[repr(transparent)]
     pub struct OwnedFd {
-        fd: RawFd,
+        fd: ValidFd,
     }
 
     /// An open file descriptor borrowed for `'fd`.
     #[derive(Clone, Copy)]
     #[repr(transparent)]
     pub struct BorrowedFd<'fd> {
-        fd: RawFd,
+        fd: ValidFd,
         _borrow: PhantomData<&'fd OwnedFd>,
     }
 
     impl BorrowedFd<'_> {
         /// Borrows a raw fd.
+        ///
+        /// # Panics
+        ///
+        /// If `fd` is -1, as std's does.
         ///
         /// # Safety
         ///
@@ -76,7 +108,7 @@ mod no_std_fd {
         #[inline]
         pub const unsafe fn borrow_raw(fd: RawFd) -> Self {
             Self {
-                fd,
+                fd: ValidFd::new(fd),
                 _borrow: PhantomData,
             }
         }
@@ -104,43 +136,56 @@ mod no_std_fd {
         #[inline]
         fn drop(&mut self) {
             // SAFETY: an `OwnedFd` owns its fd, and this is the last use of it.
-            unsafe { crate::syscalls::close(self.fd) }
+            unsafe { crate::syscalls::close(self.fd.get()) }
         }
     }
 
     impl AsRawFd for OwnedFd {
         #[inline]
         fn as_raw_fd(&self) -> RawFd {
-            self.fd
+            self.fd.get()
         }
     }
 
     impl AsRawFd for BorrowedFd<'_> {
         #[inline]
         fn as_raw_fd(&self) -> RawFd {
-            self.fd
+            self.fd.get()
         }
     }
 
     impl FromRawFd for OwnedFd {
+        /// Takes ownership of `fd`.
+        ///
+        /// # Panics
+        ///
+        /// If `fd` is -1, as std's does.
+        ///
+        /// # Safety
+        ///
+        /// `fd` must be open and owned by nobody else: the result will close it.
         #[inline]
         unsafe fn from_raw_fd(fd: RawFd) -> Self {
-            Self { fd }
+            Self {
+                fd: ValidFd::new(fd),
+            }
         }
     }
 
     impl IntoRawFd for OwnedFd {
         #[inline]
         fn into_raw_fd(self) -> RawFd {
-            ManuallyDrop::new(self).fd
+            ManuallyDrop::new(self).fd.get()
         }
     }
 
     impl AsFd for OwnedFd {
         #[inline]
         fn as_fd(&self) -> BorrowedFd<'_> {
-            // SAFETY: `self` keeps the fd open for as long as it is borrowed.
-            unsafe { BorrowedFd::borrow_raw(self.fd) }
+            BorrowedFd {
+                fd: self.fd,
+                _borrow: PhantomData,
+            }
         }
     }
 
@@ -191,13 +236,17 @@ mod no_std_fd {
 
     impl fmt::Debug for OwnedFd {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("OwnedFd").field("fd", &self.fd).finish()
+            f.debug_struct("OwnedFd")
+                .field("fd", &self.fd.get())
+                .finish()
         }
     }
 
     impl fmt::Debug for BorrowedFd<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("BorrowedFd").field("fd", &self.fd).finish()
+            f.debug_struct("BorrowedFd")
+                .field("fd", &self.fd.get())
+                .finish()
         }
     }
 }
@@ -289,5 +338,33 @@ mod tests {
         const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(-100) };
         assert_eq!(CWD.as_raw_fd(), -100);
         assert_eq!(crate::fs::CWD.as_raw_fd(), -100);
+
+        // Every number but -1 survives the complemented storage, the extremes included.
+        for raw in [0, 1, 2, i32::MAX, i32::MIN, -2] {
+            // SAFETY: the borrow is only read back, never handed to the kernel.
+            assert_eq!(unsafe { BorrowedFd::borrow_raw(raw) }.as_raw_fd(), raw);
+        }
+    }
+
+    /// -1 is refused, as std refuses it (std's message differs).
+    #[test]
+    #[should_panic = "-1 is not a file descriptor"]
+    fn borrow_raw_refuses_minus_one() {
+        // SAFETY: the call panics before any borrow exists.
+        let _ = unsafe { BorrowedFd::borrow_raw(-1) };
+    }
+
+    #[test]
+    #[should_panic = "-1 is not a file descriptor"]
+    fn from_raw_fd_refuses_minus_one() {
+        // SAFETY: the call panics before anything owns the number.
+        let _ = unsafe { OwnedFd::from_raw_fd(-1) };
+    }
+
+    /// The niche: `None` costs no space, as with std's types.
+    #[test]
+    fn options_of_fds_are_as_small_as_fds() {
+        assert_eq!(core::mem::size_of::<Option<OwnedFd>>(), 4);
+        assert_eq!(core::mem::size_of::<Option<BorrowedFd<'static>>>(), 4);
     }
 }
