@@ -9,10 +9,11 @@
 //! - A 64-bit argument takes an even/odd register pair, low word first: callers insert a pad
 //!   argument where needed (`pread64`) and split offsets into words.
 //! - Thumb-2: r7 is the frame pointer, which rustc refuses as an asm operand; see
-//!   [`svc_with_nr_in_r7`].
+//!   [`svc_with_nr_in_r7`] (`build.rs` asks the compiler whether it does).
+//! - `_start` is A32 code in A32 and Thumb-2 builds alike.
 
-/// Thumb-2 keeps its frame pointer in r7 and rustc will not hand r7 to inline asm, yet the kernel
-/// reads the syscall number from r7. So the number travels in a scratch register, and r7 is
+/// Thumb-2 keeps its frame pointer in r7 and rustc will not hand r7 to inline asm (`build.rs`
+/// found that it would not), yet the kernel reads the syscall number from r7. So the number travels in a scratch register, and r7 is
 /// parked in another one across the `svc` and put back before anything can use it as a frame
 /// pointer again.
 #[cfg(barecall_thumb)]
@@ -88,33 +89,20 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     }
 }
 
-/// Marks `_start` as Thumb code when the crate is, so the kernel enters it in Thumb state.
-#[cfg(all(feature = "rt", barecall_thumb))]
-macro_rules! start_symbol_kind {
-    () => {
-        ".thumb_func"
-    };
-}
-
-/// A32 `_start` needs no marking.
-#[cfg(all(feature = "rt", not(barecall_thumb)))]
-macro_rules! start_symbol_kind {
-    () => {
-        ""
-    };
-}
-
 // Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
 // `argc`, then `argv`, `envp` and the auxiliary vector; EABI calls want 8-byte alignment, and
-// 16 is kept for vector code. The instructions are valid A32 and Thumb-2 alike.
+// 16 is kept for vector code. `_start` is A32 code whatever the crate is compiled as, so its
+// symbol needs no Thumb marking that a wrong guess of the mode would get wrong (the kernel
+// enters an even address in A32 state); the linker turns the `bl` into a `blx` if `entry` is
+// Thumb code, and LLVM restores the crate's mode after the block.
 #[cfg(feature = "rt")]
 core::arch::global_asm!(
     ".globl _start",
     ".type _start, %function",
-    start_symbol_kind!(),
+    ".arm",
     "_start:",
     // The outermost frame: no caller for debuggers and unwinders to walk to (the frame pointer
-    // is r11 in A32 code and r7 in Thumb-2 code; clearing both costs one instruction).
+    // is r11 in A32 code and r7 in Thumb-2 code).
     "mov r11, #0",
     "mov r7, #0",
     "mov lr, #0",

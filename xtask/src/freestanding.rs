@@ -338,6 +338,14 @@ fn check_into(
         expect(report, &what, &run, stdout, stderr, check.status);
     }
 
+    if let Some(flag) = other_instruction_set(target) {
+        let binary = build_in_other_instruction_set(root, scratch, target, flag)?;
+        let check = &checks[0];
+        let run = run(target, &binary, check.args, &[], b"")?;
+        let what = format!("hello built with {flag} from an argument file");
+        expect(report, &what, &run, check.stdout.as_bytes(), b"", 0);
+    }
+
     let input = test_input();
     let cat = dir.join("cat");
     let piped = run(target, &cat, &[], &[], &input)?;
@@ -426,6 +434,61 @@ fn check_into(
         ));
     }
     Ok(())
+}
+
+/// The flag that compiles a 32-bit arm target in its other instruction set: A32 code for a
+/// Thumb-2 target, Thumb-2 code for an A32 one.
+fn other_instruction_set(target: &Target) -> Option<&'static str> {
+    if target.triple.starts_with("thumbv7") {
+        Some("-Ctarget-feature=-thumb-mode")
+    } else if target.triple.starts_with("armv7") {
+        Some("-Ctarget-feature=+thumb-mode")
+    } else {
+        None
+    }
+}
+
+/// Builds hello (in a target directory of its own) with `flag` read from an argument file
+/// (`@FILE` in the rustflags), which no guess from the rustflags' text can see: only asking the
+/// compiler, as `build.rs` does, finds the instruction set out. Returns the binary.
+fn build_in_other_instruction_set(
+    root: &Path,
+    scratch: &Path,
+    target: &Target,
+    flag: &str,
+) -> Result<PathBuf, String> {
+    let flags_file = scratch.join(format!("other-mode-{}.flags", target.triple));
+    std::fs::write(&flags_file, flag).map_err(|e| format!("{}: {e}", flags_file.display()))?;
+    let dir = examples_dir(root);
+    let target_dir = dir.join("target/other-mode");
+    let rustflags = format!(
+        "target.{}.rustflags=[\"@{}\"]",
+        target.triple,
+        flags_file.display()
+    );
+    let output = crate::setup::cargo(&dir)
+        .args([
+            "build",
+            "--release",
+            "--bin",
+            "hello",
+            "--target",
+            target.triple,
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .args(["--config", &rustflags])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "building hello for {} with {flag} failed:\n{}",
+            target.triple,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(target_dir.join(target.triple).join("release/hello"))
 }
 
 /// README must carry the recipe exactly as `examples/` uses it.
