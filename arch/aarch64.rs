@@ -2,17 +2,60 @@
 //!
 //! - Instruction: `svc 0`. Number in `x8`; arguments in `x0`..`x5`.
 //! - Result in `x0`, which also carries the first argument.
-//! - The kernel clobbers no other register and restores the condition flags.
+//! - The kernel clobbers no other general-purpose register, keeps V0..V31 (the low 128 bits of
+//!   SVE's Z registers) and restores the condition flags. With SVE it discards the rest of the
+//!   SVE state (P0..P15, FFR, the Z registers' upper bits): see [`svc_clobbering_sve_state`].
 //! - The kernel does not touch the user stack.
 //! - Trap: `brk #1` (SIGTRAP), after every call that must not return and wherever the
 //!   program must end at once: see [`trap_instruction`].
+
+/// Linux discards the SVE state at every syscall: P0..P15 and FFR, and each Z register above its
+/// low 128 bits (`Documentation/arch/arm64/sve.rst`, "System call behaviour"). With the `sve`
+/// target feature every `svc` declares P0..P15 clobbered. FFR is reserved by LLVM, so it never
+/// holds a compiler's value across an asm block (and LLVM warns if it is listed). The Z
+/// registers' upper bits cannot be declared: Rust's asm has no operand for them. Stable Rust
+/// has no scalable vector types, and LLVM does not vectorise a loop across an asm block with
+/// side effects, so only code of the program's own could keep an SVE vector live in a register
+/// across a syscall: it must not.
+#[cfg(target_feature = "sve")]
+macro_rules! svc_clobbering_sve_state {
+    ($($operands:tt)*) => {
+        core::arch::asm!(
+            "svc 0",
+            lateout("p0") _,
+            lateout("p1") _,
+            lateout("p2") _,
+            lateout("p3") _,
+            lateout("p4") _,
+            lateout("p5") _,
+            lateout("p6") _,
+            lateout("p7") _,
+            lateout("p8") _,
+            lateout("p9") _,
+            lateout("p10") _,
+            lateout("p11") _,
+            lateout("p12") _,
+            lateout("p13") _,
+            lateout("p14") _,
+            lateout("p15") _,
+            $($operands)*
+        )
+    };
+}
+
+/// Without SVE there is no SVE state to lose.
+#[cfg(not(target_feature = "sve"))]
+macro_rules! svc_clobbering_sve_state {
+    ($($operands:tt)*) => {
+        core::arch::asm!("svc 0", $($operands)*)
+    };
+}
 
 /// `arch_syscall!([extra options], nr, args...)`: one `svc 0`, evaluating to `x0`.
 macro_rules! arch_syscall {
     ([$($opt:ident),*], $nr:expr) => {{
         let ret: usize;
-        core::arch::asm!(
-            "svc 0",
+        svc_clobbering_sve_state!(
             in("x8") $nr as usize,
             lateout("x0") ret,
             options(nostack, preserves_flags $(, $opt)*),
@@ -21,8 +64,7 @@ macro_rules! arch_syscall {
     }};
     ([$($opt:ident),*], $nr:expr, $a0:expr $(, $a1:expr $(, $a2:expr $(, $a3:expr $(, $a4:expr $(, $a5:expr)?)?)?)?)?) => {{
         let ret: usize;
-        core::arch::asm!(
-            "svc 0",
+        svc_clobbering_sve_state!(
             in("x8") $nr as usize,
             inlateout("x0") $a0 => ret,
             $(in("x1") $a1, $(in("x2") $a2, $(in("x3") $a3, $(in("x4") $a4, $(in("x5") $a5,)?)?)?)?)?

@@ -282,8 +282,30 @@ fn build_bare_metal(root: &Path, log_dir: &Path, target: &Target) -> Outcome {
             ));
         }
     }
+    if target.triple.starts_with("aarch64") {
+        check_sve_build(root, log_dir, target, &mut outcome);
+    }
     outcome.seconds = start.elapsed().as_secs_f64();
     outcome
+}
+
+/// With the `sve` target feature every `svc` declares the SVE predicate registers clobbered
+/// (`arch/aarch64.rs`): that build must compile, and without LLVM's warning about reserved
+/// registers in a clobber list.
+fn check_sve_build(root: &Path, log_dir: &Path, target: &Target, outcome: &mut Outcome) {
+    let mut command = cargo(root, target, BUILDS[0]);
+    command
+        .args(["--config", "build.rustflags=[\"-Ctarget-feature=+sve\"]"])
+        .arg("--target-dir")
+        .arg(root.join("target/sve"));
+    let log = log_dir.join(format!("{}-sve.log", target.triple));
+    let (success, output) = run_logged(command, &log);
+    if !success || output.contains("warning") {
+        outcome.problems.push(format!(
+            "the build with target feature sve failed or warned (log: {})",
+            log.display()
+        ));
+    }
 }
 
 /// Every Linux target must run the host's number of tests: a difference means tests were lost
