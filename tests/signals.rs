@@ -236,6 +236,47 @@ fn drain_in_small_chunks(reader: &OwnedFd) -> (usize, bool) {
     }
 }
 
+/// `write_all` sees `EINTR` for real: with the pipe full, each signal that lands in its blocked
+/// write ends that write with `EINTR` (nothing went in, so there is no count to return), and
+/// `write_all` must retry. The helper keeps the pipe full until the handler has run several
+/// times while `write_all` has not returned and not a byte has moved, then drains it.
+#[test]
+fn write_all_retries_writes_interrupted_before_any_byte() {
+    const SIGNALS: usize = 5;
+    let _check = common::FdCheck::new();
+    let _handler = Handler::install();
+    let (reader, writer) = pipe().unwrap();
+    let filled = fill(&writer);
+    let data = pattern_from(0, 10_000);
+    let me = unsafe { libc::pthread_self() };
+    let returned = AtomicBool::new(false);
+    let (result, drained) = thread::scope(|s| {
+        let helper = s.spawn(|| {
+            let start = HANDLED.load(Ordering::SeqCst);
+            while HANDLED.load(Ordering::SeqCst) < start + SIGNALS {
+                if returned.load(Ordering::SeqCst) {
+                    return None;
+                }
+                thread::sleep(Duration::from_millis(1));
+                assert_eq!(unsafe { libc::pthread_kill(me, libc::SIGUSR1) }, 0);
+            }
+            let pending_while_interrupted = io::ioctl_fionread(&reader);
+            let mut all = vec![0u8; filled + data.len()];
+            let read = io::read_exact(&reader, &mut all);
+            Some((pending_while_interrupted, read, all))
+        });
+        let result = io::write_all(&writer, &data);
+        returned.store(true, Ordering::SeqCst);
+        (result, helper.join().unwrap())
+    });
+    assert_eq!(result, Ok(()));
+    let (pending, read, all) = drained.expect("write_all returned while the pipe was full");
+    // Nothing had gone in while the signals came: every one that hit the write was an EINTR.
+    assert_eq!(pending, Ok(filled as u64));
+    assert_eq!(read, Ok(()));
+    assert_eq!(&all[filled..], &data[..]);
+}
+
 #[test]
 fn write_all_completes_across_short_writes_and_intr() {
     let _check = common::FdCheck::new();
