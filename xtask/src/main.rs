@@ -8,6 +8,8 @@
 
 mod bench;
 mod elf;
+#[cfg(test)]
+mod examples_test;
 mod freestanding;
 mod guard;
 mod miri;
