@@ -3,6 +3,7 @@
 //! - `hello`: builds and runs the freestanding `hello` example. See `freestanding.rs`.
 //! - `qemu-test`: installs what is missing, then runs the test suite natively and under
 //!   qemu-user on every Linux target, and builds the bare-metal targets. See `qemu_test.rs`.
+//! - `mutants`: mutation testing in passes over the builds the suite has. See `mutants.rs`.
 //! - `bench`: instructions and wall time per call against asm, rustix, libc and std, and
 //!   compile time against rustix; prints markdown tables. See `bench.rs`.
 
@@ -13,6 +14,7 @@ mod examples_test;
 mod freestanding;
 mod guard;
 mod miri;
+mod mutants;
 mod qemu_test;
 mod setup;
 mod targets;
@@ -39,6 +41,11 @@ commands:
       Measure barecall against hand-written asm, rustix, libc and std (instructions per call
       under callgrind, wall time per call) and its clean compile time against rustix's; print
       markdown tables (x86_64; installs valgrind when running as root).
+  mutants [--all] [--base REF] [--pass N]... [--jobs J] [--list]
+      Mutation testing (cargo-mutants, installed if missing) in passes: default features,
+      no default features, the freestanding examples, and each architecture under qemu-user.
+      By default only the files changed since the merge base with REF (main); --all for all
+      of src/ and arch/. Prints the survivors and a table of counts. See `mutants.rs`.
   miri
       Run the library's unit tests under Miri (nightly; adds the miri component if missing),
       with default features and without: the code that makes no system call. See `miri.rs`.
@@ -54,6 +61,7 @@ fn main() -> ExitCode {
         Some("hello") => freestanding::hello_command(&rest),
         Some("vm-test") => vm::run(&rest),
         Some("miri") => miri::run(&rest),
+        Some("mutants") => mutants::run(&rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(true)
