@@ -93,7 +93,7 @@ fn ret_usize(raw: usize) -> Result<usize> {
 #[cold]
 #[inline(never)]
 fn errno_of(raw: usize) -> Errno {
-    Errno::from_kernel(raw.wrapping_neg() as u16)
+    Errno::from_kernel(raw.wrapping_neg() as u32)
 }
 
 /// Decodes a result that carries no value.
@@ -703,8 +703,9 @@ mod tests {
             assert_eq!(ret(raw), Err(errno));
             assert_eq!(ret_c_int(raw), Err(errno));
             assert_eq!(errno.raw_os_error(), i32::from(code));
-            assert_eq!(Errno::from_kernel(code), errno);
+            assert_eq!(Errno::from_kernel(code.into()), errno);
         }
+        assert_eq!(Errno::from_kernel(0), Errno::INVAL);
         assert_eq!(ret_c_int(7), Ok(7));
         assert_eq!(ret(0), Ok(()));
         // SAFETY: an error result makes no fd; no `OwnedFd` is created.

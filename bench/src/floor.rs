@@ -1,12 +1,13 @@
 //! The floor: each benchmarked system call written by hand as inline asm at the call site.
 //!
 //! Nothing but the argument registers, the `syscall` instruction and one unsigned compare of
-//! the result against `-4096` (`-4095..=-1` is `-errno`). Every block carries the most
+//! the result against `-4096` (`-4095..=-1` is `-errno`), in either of the ways a caller takes
+//! a result ([`Pattern::raw`]). Every block carries the most
 //! permissive options the call allows (`nostack`, `preserves_flags`, and `readonly` where the
 //! kernel writes no user memory), so no implementation can beat it by asking the compiler for
 //! less. x86_64 only: the numbers below are the ones of `arch/x86_64.rs`'s ABI.
 
-use crate::fail;
+use crate::pattern::Pattern;
 use core::arch::asm;
 use core::mem::MaybeUninit;
 use std::os::fd::RawFd;
@@ -23,15 +24,6 @@ const SYS_FCNTL: usize = 72;
 const SYS_DUP3: usize = 292;
 const F_GETFD: usize = 1;
 const FIONREAD: usize = 0x541b;
-
-/// The one compare: a raw result in `-4095..=-1` is an error, which ends the run.
-#[inline(always)]
-fn check(raw: usize) -> u64 {
-    if raw > -4096_isize as usize {
-        fail()
-    }
-    raw as u64
-}
 
 /// `syscall` with three arguments, for calls that may write user memory.
 macro_rules! syscall3 {
@@ -57,9 +49,12 @@ macro_rules! syscall3 {
 ///
 /// `buf` is valid for reads of `len` bytes.
 #[inline(always)]
-pub unsafe fn write(fd: RawFd, buf: *const u8, len: usize) -> u64 {
+pub unsafe fn write<P: Pattern>(fd: RawFd, buf: *const u8, len: usize) -> u64 {
     // SAFETY: the caller vouches for the buffer; write only reads user memory.
-    check(unsafe { syscall3!(SYS_WRITE, fd, buf, len, readonly) })
+    P::raw(
+        unsafe { syscall3!(SYS_WRITE, fd, buf, len, readonly) },
+        |raw| raw,
+    )
 }
 
 /// `read(fd, buf, len)`.
@@ -68,9 +63,9 @@ pub unsafe fn write(fd: RawFd, buf: *const u8, len: usize) -> u64 {
 ///
 /// `buf` is valid for writes of `len` bytes.
 #[inline(always)]
-pub unsafe fn read(fd: RawFd, buf: *mut u8, len: usize) -> u64 {
+pub unsafe fn read<P: Pattern>(fd: RawFd, buf: *mut u8, len: usize) -> u64 {
     // SAFETY: the caller vouches for the buffer, the only memory read writes.
-    check(unsafe { syscall3!(SYS_READ, fd, buf, len) })
+    P::raw(unsafe { syscall3!(SYS_READ, fd, buf, len) }, |raw| raw)
 }
 
 /// `pread64(fd, buf, len, offset)`.
@@ -79,7 +74,7 @@ pub unsafe fn read(fd: RawFd, buf: *mut u8, len: usize) -> u64 {
 ///
 /// `buf` is valid for writes of `len` bytes.
 #[inline(always)]
-pub unsafe fn pread(fd: RawFd, buf: *mut u8, len: usize, offset: i64) -> u64 {
+pub unsafe fn pread<P: Pattern>(fd: RawFd, buf: *mut u8, len: usize, offset: i64) -> u64 {
     let ret: usize;
     // SAFETY: the caller vouches for the buffer, the only memory pread writes.
     unsafe {
@@ -95,7 +90,7 @@ pub unsafe fn pread(fd: RawFd, buf: *mut u8, len: usize, offset: i64) -> u64 {
             options(nostack, preserves_flags),
         );
     }
-    check(ret)
+    P::raw(ret, |raw| raw)
 }
 
 /// `pwrite64(fd, buf, len, offset)`.
@@ -104,7 +99,7 @@ pub unsafe fn pread(fd: RawFd, buf: *mut u8, len: usize, offset: i64) -> u64 {
 ///
 /// `buf` is valid for reads of `len` bytes.
 #[inline(always)]
-pub unsafe fn pwrite(fd: RawFd, buf: *const u8, len: usize, offset: i64) -> u64 {
+pub unsafe fn pwrite<P: Pattern>(fd: RawFd, buf: *const u8, len: usize, offset: i64) -> u64 {
     let ret: usize;
     // SAFETY: the caller vouches for the buffer; pwrite only reads user memory.
     unsafe {
@@ -120,7 +115,7 @@ pub unsafe fn pwrite(fd: RawFd, buf: *const u8, len: usize, offset: i64) -> u64 
             options(nostack, preserves_flags, readonly),
         );
     }
-    check(ret)
+    P::raw(ret, |raw| raw)
 }
 
 /// `readv(fd, iov, count)`.
@@ -129,9 +124,9 @@ pub unsafe fn pwrite(fd: RawFd, buf: *const u8, len: usize, offset: i64) -> u64 
 ///
 /// `iov` points to `count` iovecs, each over writable memory.
 #[inline(always)]
-pub unsafe fn readv(fd: RawFd, iov: *const libc::iovec, count: usize) -> u64 {
+pub unsafe fn readv<P: Pattern>(fd: RawFd, iov: *const libc::iovec, count: usize) -> u64 {
     // SAFETY: the caller vouches for the iovecs and their buffers.
-    check(unsafe { syscall3!(SYS_READV, fd, iov, count) })
+    P::raw(unsafe { syscall3!(SYS_READV, fd, iov, count) }, |raw| raw)
 }
 
 /// `writev(fd, iov, count)`.
@@ -140,9 +135,12 @@ pub unsafe fn readv(fd: RawFd, iov: *const libc::iovec, count: usize) -> u64 {
 ///
 /// `iov` points to `count` iovecs, each over readable memory.
 #[inline(always)]
-pub unsafe fn writev(fd: RawFd, iov: *const libc::iovec, count: usize) -> u64 {
+pub unsafe fn writev<P: Pattern>(fd: RawFd, iov: *const libc::iovec, count: usize) -> u64 {
     // SAFETY: the caller vouches for the iovecs; writev only reads user memory.
-    check(unsafe { syscall3!(SYS_WRITEV, fd, iov, count, readonly) })
+    P::raw(
+        unsafe { syscall3!(SYS_WRITEV, fd, iov, count, readonly) },
+        |raw| raw,
+    )
 }
 
 /// `dup3(fd, new, 0)` then `close(new)`, whose result is ignored (as barecall and rustix do).
@@ -151,8 +149,9 @@ pub unsafe fn writev(fd: RawFd, iov: *const libc::iovec, count: usize) -> u64 {
 ///
 /// The fd number `new` belongs to the caller, and nothing else uses it.
 #[inline(always)]
-pub unsafe fn dup3_close(fd: RawFd, new: RawFd) -> u64 {
+pub unsafe fn dup3_close<P: Pattern>(fd: RawFd, new: RawFd) -> u64 {
     let ret: usize;
+    let value;
     // SAFETY: dup3 touches no user memory and puts a new open file at `new`, which the caller
     // owns; close releases it again.
     unsafe {
@@ -166,7 +165,7 @@ pub unsafe fn dup3_close(fd: RawFd, new: RawFd) -> u64 {
             lateout("r11") _,
             options(nostack, preserves_flags, readonly),
         );
-        check(ret);
+        value = P::raw(ret, drop);
         asm!(
             "syscall",
             inlateout("rax") SYS_CLOSE => _,
@@ -176,12 +175,12 @@ pub unsafe fn dup3_close(fd: RawFd, new: RawFd) -> u64 {
             options(nostack, preserves_flags, readonly),
         );
     }
-    0
+    value
 }
 
 /// `fcntl(fd, F_GETFD)`, as the 32-bit flags word every typed API returns.
 #[inline(always)]
-pub fn fcntl_getfd(fd: RawFd) -> u64 {
+pub fn fcntl_getfd<P: Pattern>(fd: RawFd) -> u64 {
     let ret: usize;
     // SAFETY: F_GETFD touches no user memory; on a bad fd it only fails.
     unsafe {
@@ -195,12 +194,12 @@ pub fn fcntl_getfd(fd: RawFd) -> u64 {
             options(nostack, preserves_flags, readonly),
         );
     }
-    check(ret) as u32 as u64
+    P::raw(ret, |raw| raw as u32)
 }
 
 /// `ioctl(fd, FIONREAD, &count)`, returning `count`.
 #[inline(always)]
-pub fn ioctl_fionread(fd: RawFd) -> u64 {
+pub fn ioctl_fionread<P: Pattern>(fd: RawFd) -> u64 {
     let mut count = MaybeUninit::<i32>::uninit();
     let ret: usize;
     // SAFETY: FIONREAD writes one `int` through the pointer, which is live and writable.
@@ -216,7 +215,6 @@ pub fn ioctl_fionread(fd: RawFd) -> u64 {
             options(nostack, preserves_flags),
         );
     }
-    check(ret);
-    // SAFETY: the call succeeded, so the kernel wrote the count.
-    unsafe { count.assume_init() as u64 }
+    // SAFETY: `ok` runs only when the call succeeded, so the kernel wrote the count.
+    P::raw(ret, |_| unsafe { count.assume_init() as u64 })
 }

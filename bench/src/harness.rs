@@ -1,6 +1,7 @@
 //! The modes of the benchmark binary (see the crate docs), on x86_64.
 
 use crate::ops::{self, Bench, Files, BENCHES};
+use crate::pattern::HANDLED_ERRORS;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,6 +71,12 @@ fn check(files: &Files) -> Vec<String> {
                 ));
             }
         }
+    }
+    let handled = HANDLED_ERRORS.load(Ordering::Relaxed);
+    if handled != 0 {
+        wrong.push(format!(
+            "{handled} calls failed into the match pattern's error handler"
+        ));
     }
     // SAFETY: F_GETFD touches no memory, and only asks whether the fd is open.
     if unsafe { libc::fcntl(ops::DUP_TARGET, libc::F_GETFD) } != -1 {
@@ -227,7 +234,8 @@ mod tests {
             find(bench.op, "rustix").expect("rustix");
             find(bench.op, "libc").expect("libc");
         }
-        assert_eq!(BENCHES.len(), 11 * 4 + 7);
+        // Both patterns of each.
+        assert_eq!(BENCHES.len(), 2 * (11 * 4 + 7));
     }
 
     #[test]

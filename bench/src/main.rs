@@ -3,7 +3,8 @@
 //! `cargo xtask bench` drives this binary; its modes are:
 //!
 //! - `list`: every benchmark, one `OP IMPL` per line.
-//! - `check`: runs each benchmark a few times and checks the value every call returns.
+//! - `check`: runs each benchmark a few times and checks the value every call returns (and
+//!   that no call failed into the `match` pattern's error handler).
 //! - `count OP IMPL K [--thread]`: `K` calls of one benchmark, for `valgrind --tool=callgrind`;
 //!   a run with `K = 0` does everything else the same, so the difference of the two instruction
 //!   counts divided by `K` is the cost of one call.
@@ -23,6 +24,8 @@ mod floor;
 mod harness;
 #[cfg(target_arch = "x86_64")]
 mod ops;
+#[cfg(target_arch = "x86_64")]
+mod pattern;
 
 #[cfg(target_arch = "x86_64")]
 pub use harness::fail;

@@ -2,11 +2,12 @@
 //!
 //! Every loop has the same shape (see [`looped`]): per iteration, the argument block goes
 //! through one `black_box`, so each implementation must load its fd and buffer afresh as a real
-//! caller would, makes its call, checks the result (a failure ends the run, in a cold function
-//! shared by all), and stores the value a caller would keep. The only difference between two
-//! loops of one operation is the implementation of the call itself.
+//! caller would, makes its call, takes the result in one of the two ways of [`Pattern`] (a
+//! failure ends the run, in a cold function shared by all; or a `match` whose `Err` arm is a
+//! cold handler that returns), and stores the value a caller would keep. The only difference
+//! between two loops of one operation and pattern is the implementation of the call itself.
 
-use crate::fail;
+use crate::pattern::{Checked, Matched, Pattern};
 use std::fs::File;
 use std::hint::black_box;
 use std::io::{IoSlice, IoSliceMut, Read, Write};
@@ -96,85 +97,6 @@ pub struct Args<'a> {
     sink: u64,
 }
 
-/// A call's result reduced to the value a caller keeps; a failure ends the run.
-pub trait Outcome {
-    /// The value, or [`fail`].
-    fn value(self) -> u64;
-}
-
-/// A success value as a `u64`.
-pub trait Value {
-    /// The value as a `u64`.
-    fn to_u64(self) -> u64;
-}
-
-impl Value for () {
-    #[inline(always)]
-    fn to_u64(self) -> u64 {
-        0
-    }
-}
-
-impl Value for usize {
-    #[inline(always)]
-    fn to_u64(self) -> u64 {
-        self as u64
-    }
-}
-
-impl Value for u64 {
-    #[inline(always)]
-    fn to_u64(self) -> u64 {
-        self
-    }
-}
-
-impl Value for barecall::io::FdFlags {
-    #[inline(always)]
-    fn to_u64(self) -> u64 {
-        self.bits().into()
-    }
-}
-
-impl Value for rustix::io::FdFlags {
-    #[inline(always)]
-    fn to_u64(self) -> u64 {
-        self.bits().into()
-    }
-}
-
-impl<T: Value, E> Outcome for Result<T, E> {
-    #[inline(always)]
-    fn value(self) -> u64 {
-        match self {
-            Ok(value) => value.to_u64(),
-            Err(_) => fail(),
-        }
-    }
-}
-
-/// libc's `ssize_t` results: negative is an error (with `errno` set).
-impl Outcome for isize {
-    #[inline(always)]
-    fn value(self) -> u64 {
-        if self < 0 {
-            fail()
-        }
-        self as u64
-    }
-}
-
-/// libc's `int` results: negative is an error (with `errno` set).
-impl Outcome for i32 {
-    #[inline(always)]
-    fn value(self) -> u64 {
-        if self < 0 {
-            fail()
-        }
-        self as u64
-    }
-}
-
 /// Runs `call` `k` times in the loop every benchmark shares; returns the last value kept.
 #[inline(always)]
 fn looped(files: &Files, k: u64, mut call: impl FnMut(&mut Args<'_>) -> u64) -> u64 {
@@ -230,7 +152,8 @@ unsafe fn dup_target() -> ManuallyDrop<OwnedFd> {
 
 /// One benchmark: an implementation of an operation, as a loop of `k` calls.
 pub struct Bench {
-    /// The operation: `write`, `read`, ...
+    /// The operation and pattern: `write`, `read`, ... ([`Checked`]), `write/match`, ...
+    /// ([`Matched`]).
     pub op: &'static str,
     /// The implementation: `asm`, `barecall`, `rustix`, `libc` or `std`.
     pub imp: &'static str,
@@ -240,7 +163,9 @@ pub struct Bench {
     pub expect: u64,
 }
 
-/// Declares one module per operation holding one loop per implementation, and [`BENCHES`].
+/// Declares one module per operation holding one loop per implementation, generic over the
+/// [`Pattern`], and [`BENCHES`]: every operation with [`Checked`], then every one again with
+/// [`Matched`] (named `OP/match`).
 macro_rules! benches {
     ($($op:ident (expect $expect:expr) {
         $($name:ident $imp:literal => |$args:ident| $call:expr,)*
@@ -253,7 +178,7 @@ macro_rules! benches {
                 $(
                     #[doc = concat!("`", stringify!($op), "` with ", $imp, ", `k` times.")]
                     #[inline(never)]
-                    pub fn $name(files: &Files, k: u64) -> u64 {
+                    pub fn $name<P: Pattern>(files: &Files, k: u64) -> u64 {
                         looped(files, k, |$args: &mut Args<'_>| $call)
                     }
                 )*
@@ -261,9 +186,24 @@ macro_rules! benches {
         )*
 
         /// Every benchmark: operations in the order of the tables, implementations likewise.
-        pub const BENCHES: &[Bench] = &[$($(
-            Bench { op: stringify!($op), imp: $imp, run: $op::$name, expect: $expect },
-        )*)*];
+        pub const BENCHES: &[Bench] = &[
+            $($(
+                Bench {
+                    op: stringify!($op),
+                    imp: $imp,
+                    run: $op::$name::<Checked>,
+                    expect: $expect,
+                },
+            )*)*
+            $($(
+                Bench {
+                    op: concat!(stringify!($op), "/match"),
+                    imp: $imp,
+                    run: $op::$name::<Matched>,
+                    expect: $expect,
+                },
+            )*)*
+        ];
     };
 }
 
@@ -271,125 +211,126 @@ benches! {
     write (expect 1) {
         by_asm "asm" => |a| {
             // SAFETY: the buffer is `a.byte`, one live byte.
-            unsafe { crate::floor::write(a.null.as_raw_fd(), a.byte.as_ptr(), 1) }
+            unsafe { crate::floor::write::<P>(a.null.as_raw_fd(), a.byte.as_ptr(), 1) }
         },
-        by_barecall "barecall" => |a| barecall::io::write(a.null, &a.byte).value(),
-        by_rustix "rustix" => |a| rustix::io::write(a.null, &a.byte).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::write(a.null, &a.byte)),
+        by_rustix "rustix" => |a| P::result(rustix::io::write(a.null, &a.byte)),
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.byte`, one live byte.
-            unsafe { libc::write(a.null.as_raw_fd(), a.byte.as_ptr().cast(), 1) }.value()
+            P::libc(unsafe { libc::write(a.null.as_raw_fd(), a.byte.as_ptr().cast(), 1) }, |r| r)
         },
-        by_std "std" => |a| { let mut file = a.null_file; file.write(&a.byte).value() },
+        by_std "std" => |a| { let mut file = a.null_file; P::result(file.write(&a.byte)) },
     }
     write_file (expect 1) {
         by_asm "asm" => |a| {
             // SAFETY: the buffer is `a.byte`, one live byte.
-            unsafe { crate::floor::write(a.null_file.as_raw_fd(), a.byte.as_ptr(), 1) }
+            unsafe { crate::floor::write::<P>(a.null_file.as_raw_fd(), a.byte.as_ptr(), 1) }
         },
-        by_barecall "barecall" => |a| barecall::io::write(a.null_file, &a.byte).value(),
-        by_rustix "rustix" => |a| rustix::io::write(a.null_file, &a.byte).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::write(a.null_file, &a.byte)),
+        by_rustix "rustix" => |a| P::result(rustix::io::write(a.null_file, &a.byte)),
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.byte`, one live byte.
-            unsafe { libc::write(a.null_file.as_raw_fd(), a.byte.as_ptr().cast(), 1) }.value()
+            P::libc(unsafe { libc::write(a.null_file.as_raw_fd(), a.byte.as_ptr().cast(), 1) }, |r| r)
         },
     }
     read (expect 1) {
         by_asm "asm" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte.
-            unsafe { crate::floor::read(a.zero.as_raw_fd(), a.buf.as_mut_ptr(), 1) }
+            unsafe { crate::floor::read::<P>(a.zero.as_raw_fd(), a.buf.as_mut_ptr(), 1) }
         },
-        by_barecall "barecall" => |a| barecall::io::read(a.zero, &mut a.buf).value(),
-        by_rustix "rustix" => |a| rustix::io::read(a.zero, &mut a.buf).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::read(a.zero, &mut a.buf)),
+        by_rustix "rustix" => |a| P::result(rustix::io::read(a.zero, &mut a.buf)),
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte.
-            unsafe { libc::read(a.zero.as_raw_fd(), a.buf.as_mut_ptr().cast(), 1) }.value()
+            P::libc(unsafe { libc::read(a.zero.as_raw_fd(), a.buf.as_mut_ptr().cast(), 1) }, |r| r)
         },
-        by_std "std" => |a| { let mut file = a.zero_file; file.read(&mut a.buf).value() },
+        by_std "std" => |a| { let mut file = a.zero_file; P::result(file.read(&mut a.buf)) },
     }
     pread (expect 1) {
         by_asm "asm" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte.
-            unsafe { crate::floor::pread(a.scratch.as_raw_fd(), a.buf.as_mut_ptr(), 1, 0) }
+            unsafe { crate::floor::pread::<P>(a.scratch.as_raw_fd(), a.buf.as_mut_ptr(), 1, 0) }
         },
-        by_barecall "barecall" => |a| barecall::io::pread(a.scratch, &mut a.buf, 0).value(),
-        by_rustix "rustix" => |a| rustix::io::pread(a.scratch, &mut a.buf, 0).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::pread(a.scratch, &mut a.buf, 0)),
+        by_rustix "rustix" => |a| P::result(rustix::io::pread(a.scratch, &mut a.buf, 0)),
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte.
-            unsafe { libc::pread(a.scratch.as_raw_fd(), a.buf.as_mut_ptr().cast(), 1, 0) }
-                .value()
+            let ret =
+                unsafe { libc::pread(a.scratch.as_raw_fd(), a.buf.as_mut_ptr().cast(), 1, 0) };
+            P::libc(ret, |r| r)
         },
-        by_std "std" => |a| a.scratch_file.read_at(&mut a.buf, 0).value(),
+        by_std "std" => |a| P::result(a.scratch_file.read_at(&mut a.buf, 0)),
     }
     pread_var (expect 1) {
         by_asm "asm" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte. The kernel refuses offsets
             // past `i64::MAX` (negative `loff_t`) with EINVAL itself.
             unsafe {
-                crate::floor::pread(a.scratch.as_raw_fd(), a.buf.as_mut_ptr(), 1, a.offset as i64)
+                crate::floor::pread::<P>(a.scratch.as_raw_fd(), a.buf.as_mut_ptr(), 1, a.offset as i64)
             }
         },
-        by_barecall "barecall" => |a| barecall::io::pread(a.scratch, &mut a.buf, a.offset).value(),
-        by_rustix "rustix" => |a| rustix::io::pread(a.scratch, &mut a.buf, a.offset).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::pread(a.scratch, &mut a.buf, a.offset)),
+        by_rustix "rustix" => |a| P::result(rustix::io::pread(a.scratch, &mut a.buf, a.offset)),
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte.
-            unsafe {
+            let ret = unsafe {
                 libc::pread(a.scratch.as_raw_fd(), a.buf.as_mut_ptr().cast(), 1, a.offset as i64)
-            }
-            .value()
+            };
+            P::libc(ret, |r| r)
         },
-        by_std "std" => |a| a.scratch_file.read_at(&mut a.buf, a.offset).value(),
+        by_std "std" => |a| P::result(a.scratch_file.read_at(&mut a.buf, a.offset)),
     }
     pwrite (expect 1) {
         by_asm "asm" => |a| {
             // SAFETY: the buffer is `a.byte`, one live byte.
-            unsafe { crate::floor::pwrite(a.scratch.as_raw_fd(), a.byte.as_ptr(), 1, 0) }
+            unsafe { crate::floor::pwrite::<P>(a.scratch.as_raw_fd(), a.byte.as_ptr(), 1, 0) }
         },
-        by_barecall "barecall" => |a| barecall::io::pwrite(a.scratch, &a.byte, 0).value(),
-        by_rustix "rustix" => |a| rustix::io::pwrite(a.scratch, &a.byte, 0).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::pwrite(a.scratch, &a.byte, 0)),
+        by_rustix "rustix" => |a| P::result(rustix::io::pwrite(a.scratch, &a.byte, 0)),
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.byte`, one live byte.
-            unsafe { libc::pwrite(a.scratch.as_raw_fd(), a.byte.as_ptr().cast(), 1, 0) }
-                .value()
+            let ret = unsafe { libc::pwrite(a.scratch.as_raw_fd(), a.byte.as_ptr().cast(), 1, 0) };
+            P::libc(ret, |r| r)
         },
-        by_std "std" => |a| a.scratch_file.write_at(&a.byte, 0).value(),
+        by_std "std" => |a| P::result(a.scratch_file.write_at(&a.byte, 0)),
     }
     readv (expect 4) {
         by_asm "asm" => |a| {
             // SAFETY: `IoSliceMut` is an iovec (std guarantees it on Unix), over live,
             // writable bytes.
-            unsafe { crate::floor::readv(a.zero.as_raw_fd(), a.into.as_ptr().cast(), 4) }
+            unsafe { crate::floor::readv::<P>(a.zero.as_raw_fd(), a.into.as_ptr().cast(), 4) }
         },
-        by_barecall "barecall" => |a| barecall::io::readv(a.zero, &mut a.into).value(),
-        by_rustix "rustix" => |a| rustix::io::readv(a.zero, &mut a.into).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::readv(a.zero, &mut a.into)),
+        by_rustix "rustix" => |a| P::result(rustix::io::readv(a.zero, &mut a.into)),
         by_libc "libc" => |a| {
             // SAFETY: as for the asm floor.
-            unsafe { libc::readv(a.zero.as_raw_fd(), a.into.as_ptr().cast(), 4) }.value()
+            P::libc(unsafe { libc::readv(a.zero.as_raw_fd(), a.into.as_ptr().cast(), 4) }, |r| r)
         },
-        by_std "std" => |a| { let mut file = a.zero_file; file.read_vectored(&mut a.into).value() },
+        by_std "std" => |a| { let mut file = a.zero_file; P::result(file.read_vectored(&mut a.into)) },
     }
     writev (expect 4) {
         by_asm "asm" => |a| {
             // SAFETY: `IoSlice` is an iovec (std guarantees it on Unix), over live bytes.
-            unsafe { crate::floor::writev(a.null.as_raw_fd(), a.out.as_ptr().cast(), 4) }
+            unsafe { crate::floor::writev::<P>(a.null.as_raw_fd(), a.out.as_ptr().cast(), 4) }
         },
-        by_barecall "barecall" => |a| barecall::io::writev(a.null, &a.out).value(),
-        by_rustix "rustix" => |a| rustix::io::writev(a.null, &a.out).value(),
+        by_barecall "barecall" => |a| P::result(barecall::io::writev(a.null, &a.out)),
+        by_rustix "rustix" => |a| P::result(rustix::io::writev(a.null, &a.out)),
         by_libc "libc" => |a| {
             // SAFETY: as for the asm floor.
-            unsafe { libc::writev(a.null.as_raw_fd(), a.out.as_ptr().cast(), 4) }.value()
+            P::libc(unsafe { libc::writev(a.null.as_raw_fd(), a.out.as_ptr().cast(), 4) }, |r| r)
         },
-        by_std "std" => |a| { let mut file = a.null_file; file.write_vectored(&a.out).value() },
+        by_std "std" => |a| { let mut file = a.null_file; P::result(file.write_vectored(&a.out)) },
     }
     dup3_close (expect 0) {
         by_asm "asm" => |a| {
             // SAFETY: `DUP_TARGET` is free and only this loop uses it.
-            unsafe { crate::floor::dup3_close(a.null.as_raw_fd(), DUP_TARGET) }
+            unsafe { crate::floor::dup3_close::<P>(a.null.as_raw_fd(), DUP_TARGET) }
         },
         by_barecall "barecall" => |a| {
             // SAFETY: `DUP_TARGET` is free and only this loop uses it; it is closed below.
             let mut new = unsafe { dup_target() };
-            let value = barecall::io::dup3(a.null, &mut new, barecall::io::DupFlags::empty())
-                .value();
+            let value =
+                P::result(barecall::io::dup3(a.null, &mut new, barecall::io::DupFlags::empty()));
             // SAFETY: the dup3 above opened `DUP_TARGET`, which this loop owns.
             unsafe { barecall::io::close(DUP_TARGET) };
             value
@@ -397,7 +338,8 @@ benches! {
         by_rustix "rustix" => |a| {
             // SAFETY: as for barecall.
             let mut new = unsafe { dup_target() };
-            let value = rustix::io::dup3(a.null, &mut new, rustix::io::DupFlags::empty()).value();
+            let value =
+                P::result(rustix::io::dup3(a.null, &mut new, rustix::io::DupFlags::empty()));
             // SAFETY: the dup3 above opened `DUP_TARGET`, which this loop owns.
             unsafe { rustix::io::close(DUP_TARGET) };
             value
@@ -405,30 +347,30 @@ benches! {
         by_libc "libc" => |a| {
             // SAFETY: `DUP_TARGET` is free and only this loop uses it; close releases it.
             unsafe {
-                libc::dup3(a.null.as_raw_fd(), DUP_TARGET, 0).value();
+                let value = P::libc(libc::dup3(a.null.as_raw_fd(), DUP_TARGET, 0), drop);
                 libc::close(DUP_TARGET);
+                value
             }
-            0
         },
     }
     fcntl_getfd (expect 1) {
-        by_asm "asm" => |a| crate::floor::fcntl_getfd(a.null.as_raw_fd()),
-        by_barecall "barecall" => |a| barecall::io::fcntl_getfd(a.null).value(),
-        by_rustix "rustix" => |a| rustix::io::fcntl_getfd(a.null).value(),
+        by_asm "asm" => |a| crate::floor::fcntl_getfd::<P>(a.null.as_raw_fd()),
+        by_barecall "barecall" => |a| P::result(barecall::io::fcntl_getfd(a.null)),
+        by_rustix "rustix" => |a| P::result(rustix::io::fcntl_getfd(a.null)),
         by_libc "libc" => |a| {
             // SAFETY: F_GETFD takes no third argument and touches no memory.
-            unsafe { libc::fcntl(a.null.as_raw_fd(), libc::F_GETFD) }.value()
+            P::libc(unsafe { libc::fcntl(a.null.as_raw_fd(), libc::F_GETFD) }, |r| r)
         },
     }
     ioctl_fionread (expect Files::PIPE_BYTES) {
-        by_asm "asm" => |a| crate::floor::ioctl_fionread(a.pipe.as_raw_fd()),
-        by_barecall "barecall" => |a| barecall::io::ioctl_fionread(a.pipe).value(),
-        by_rustix "rustix" => |a| rustix::io::ioctl_fionread(a.pipe).value(),
+        by_asm "asm" => |a| crate::floor::ioctl_fionread::<P>(a.pipe.as_raw_fd()),
+        by_barecall "barecall" => |a| P::result(barecall::io::ioctl_fionread(a.pipe)),
+        by_rustix "rustix" => |a| P::result(rustix::io::ioctl_fionread(a.pipe)),
         by_libc "libc" => |a| {
             let mut count: libc::c_int = 0;
             // SAFETY: FIONREAD writes one `int` to `count`, which is live and writable.
-            unsafe { libc::ioctl(a.pipe.as_raw_fd(), libc::FIONREAD, &mut count) }.value();
-            count as u64
+            let ret = unsafe { libc::ioctl(a.pipe.as_raw_fd(), libc::FIONREAD, &mut count) };
+            P::libc(ret, |_| count as u64)
         },
     }
 }

@@ -1,6 +1,7 @@
 //! The `Errno` type: a Linux error code, with its name and message in `no_std`.
 
 use core::fmt;
+use core::num::NonZeroU32;
 use linux_raw_sys::errno;
 
 /// `errno`—An error code returned by the kernel.
@@ -13,10 +14,36 @@ use linux_raw_sys::errno;
 ///  - [Linux `errno(3)`](https://man7.org/linux/man-pages/man3/errno.3.html)
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(transparent)]
-pub struct Errno(u16);
+pub struct Errno(Code);
+
+/// An error code: 32 bits, never 0.
+///
+/// 32 bits, although every code fits in 16, for the `Result`s of 32-bit values (`FdFlags`,
+/// `OwnedFd`): with a 16-bit code their two payloads differ in size, so rustc lays the `Result`
+/// out as one aggregate, which LLVM carries as a single packed word (tag, code and value). Where a
+/// caller's `match` sends `Err` to a handler that returns, the two arms rejoin with that word,
+/// and taking it apart again costs shifts and a second test of the tag on the success path: +4
+/// instructions per `fcntl_getfd` in `cargo xtask bench`'s `match` rows. With both payloads 32
+/// bits the `Result` is a pair of scalars, whose tag is a constant on each path into the join,
+/// and the test after it folds away. Never 0, so that `Result<()>` and `Option<Errno>` are one
+/// `u32`.
+type Code = NonZeroU32;
+
+// The layouts the paragraph above relies on (rustc's choice, so checked).
+static_assertions::assert_eq_size!(Errno, u32);
+static_assertions::assert_eq_size!(Option<Errno>, u32);
+static_assertions::assert_eq_size!(crate::io::Result<()>, u32);
+static_assertions::assert_eq_size!(crate::io::Result<crate::io::FdFlags>, u64);
+static_assertions::assert_eq_size!(crate::io::Result<usize>, [usize; 2]);
+
+/// `EINVAL` as a code.
+const EINVAL: Code = match Code::new(errno::EINVAL) {
+    Some(code) => code,
+    None => panic!("EINVAL is not 0"),
+};
 
 /// The largest code the kernel returns as `-errno` (`MAX_ERRNO`).
-const MAX_ERRNO: u16 = 4095;
+const MAX_ERRNO: u32 = 4095;
 
 /// Declares one constant per code and the code-to-name-and-message lookup, from one table.
 macro_rules! errno_table {
@@ -24,15 +51,15 @@ macro_rules! errno_table {
         impl Errno {
             $(
                 #[doc = concat!("`", stringify!($ename), "`: ", $desc, ".")]
-                pub const $konst: Self = Self(errno::$ename as u16);
+                pub const $konst: Self = Self::from_kernel(errno::$ename);
             )*
         }
 
         /// `(name, message)` of a code the kernel defines; the messages are glibc's `strerror`.
-        const fn lookup(code: u16) -> Option<(&'static str, &'static str)> {
+        const fn lookup(code: u32) -> Option<(&'static str, &'static str)> {
             #[allow(non_upper_case_globals)]
             mod code {
-                $(pub(super) const $ename: u16 = super::errno::$ename as u16;)*
+                $(pub(super) const $ename: u32 = super::errno::$ename;)*
             }
             match code {
                 $(code::$ename => Some((stringify!($ename), $desc)),)*
@@ -184,10 +211,14 @@ impl Errno {
     /// `ENOTSUP`: the same code as [`Errno::OPNOTSUPP`] on Linux.
     pub const NOTSUP: Self = Self::OPNOTSUPP;
 
-    /// Wraps a code known to be in `1..=4095`: the decoder of syscall results calls this.
+    /// Wraps a code known to be in `1..=4095`: the decoder of syscall results calls this, and
+    /// the constants above. 0, which it never gets, would become [`Errno::INVAL`].
     #[inline(always)]
-    pub(crate) const fn from_kernel(code: u16) -> Self {
-        Self(code)
+    pub(crate) const fn from_kernel(code: u32) -> Self {
+        match Code::new(code) {
+            Some(code) => Self(code),
+            None => Self(EINVAL),
+        }
     }
 
     /// Makes an `Errno` from an `errno` value, such as one from libc.
@@ -197,7 +228,7 @@ impl Errno {
     #[inline]
     pub const fn from_raw_os_error(raw: i32) -> Self {
         if raw >= 1 && raw <= MAX_ERRNO as i32 {
-            Self(raw as u16)
+            Self::from_kernel(raw as u32)
         } else {
             Self::INVAL
         }
@@ -206,7 +237,7 @@ impl Errno {
     /// The `errno` value, as `std::io::Error::raw_os_error` would give it.
     #[inline]
     pub const fn raw_os_error(self) -> i32 {
-        self.0 as i32
+        self.0.get() as i32
     }
 
     /// The symbolic name, such as `"EBADF"`, as glibc's `strerrorname_np(3)` gives it.
@@ -214,7 +245,7 @@ impl Errno {
     /// A code Linux does not define (41, 58, or anything above 133) has no name: `"EUNKNOWN"`.
     /// Aliases give the name of the code they share: `WOULDBLOCK.name()` is `"EAGAIN"`.
     pub const fn name(self) -> &'static str {
-        match lookup(self.0) {
+        match lookup(self.0.get()) {
             Some((name, _)) => name,
             None => "EUNKNOWN",
         }
@@ -225,7 +256,7 @@ impl Errno {
     /// A code Linux does not define gives `"Unknown error"` (glibc appends the number; `Display`
     /// shows it).
     pub const fn description(self) -> &'static str {
-        match lookup(self.0) {
+        match lookup(self.0.get()) {
             Some((_, description)) => description,
             None => "Unknown error",
         }
@@ -242,7 +273,7 @@ impl Errno {
     pub fn from_io_error(io_err: &std::io::Error) -> Option<Self> {
         io_err
             .raw_os_error()
-            .filter(|raw| (1..=i32::from(MAX_ERRNO)).contains(raw))
+            .filter(|raw| (1..=MAX_ERRNO as i32).contains(raw))
             .map(Self::from_raw_os_error)
     }
 }
@@ -263,7 +294,7 @@ impl fmt::Display for Errno {
 /// `EBADF`; a code Linux does not define shows as `Errno(500)`.
 impl fmt::Debug for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match lookup(self.0) {
+        match lookup(self.0.get()) {
             Some((name, _)) => f.write_str(name),
             None => write!(f, "Errno({})", self.0),
         }

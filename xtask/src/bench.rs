@@ -6,7 +6,9 @@
 //!   benchmark runs `K` calls and then 0 calls (everything else the same), and the difference of
 //!   the two programs' total instruction counts, divided by `K`, is the cost of one call. In the
 //!   release profile (no LTO, 16 codegen units) and in `bench-lto` (fat LTO, one codegen unit),
-//!   each single-threaded and with a second thread parked for the whole run.
+//!   each single-threaded and with a second thread parked for the whole run. Every operation
+//!   twice: with a failure ending the run, and (`OP/match` in the benchmark list) in a `match`
+//!   whose `Err` arm is a cold handler that returns, as user code usually takes a result.
 //! - Wall time per call: the benchmark's `time` mode (implementations interleaved in one
 //!   process, medians over repetitions, ratios taken within each repetition), release profile.
 //! - Clean compile time of a throwaway crate using barecall against one using rustix (features
@@ -41,6 +43,24 @@ const OPS: &[(&str, &str)] = &[
     ("fcntl_getfd", "`fcntl_getfd`"),
     ("ioctl_fionread", "`ioctl_fionread` on a pipe"),
 ];
+
+/// The two ways each benchmark loop takes a call's result (`bench/src/pattern.rs`): the suffix
+/// of the operation's name in the benchmark list, and what the tables append to its label. The
+/// first ends the run on a failure; the second is `match r { Ok(v) => black_box(v), Err(e) =>
+/// cold_handler(e) }`, whose cold handler returns, so that the two arms rejoin.
+const PATTERNS: &[(&str, &str)] = &[("", ""), ("/match", " (`match`, cold `Err` arm)")];
+
+/// Every row of the tables: the operation's name in the benchmark list, and its label; each
+/// operation in the first pattern, then each in the second.
+fn table_rows() -> Vec<(String, String)> {
+    PATTERNS
+        .iter()
+        .flat_map(|(suffix, note)| {
+            OPS.iter()
+                .map(move |(op, label)| (format!("{op}{suffix}"), format!("{label}{note}")))
+        })
+        .collect()
+}
 
 /// The two builds: cargo profile and the name the tables use.
 const BUILDS: &[(&str, &str)] = &[
@@ -347,11 +367,11 @@ fn count_table(title: &str, counts: &Counts) -> String {
     s.push_str("\n|---|---:|");
     s.push_str(&"---:|".repeat(IMPLS.len() - 1));
     s.push('\n');
-    for (op, label) in OPS {
-        let floor = counts.get(&(op.to_string(), "asm".to_string()));
+    for (op, label) in table_rows() {
+        let floor = counts.get(&(op.clone(), "asm".to_string()));
         let _ = write!(s, "| {label} |");
         for imp in IMPLS {
-            match (counts.get(&(op.to_string(), imp.to_string())), floor) {
+            match (counts.get(&(op.clone(), imp.to_string())), floor) {
                 (None, _) => s.push_str(" — |"),
                 (Some(n), _) if *imp == "asm" => {
                     let _ = write!(s, " {n:.2} |");
@@ -373,8 +393,8 @@ fn count_table(title: &str, counts: &Counts) -> String {
 fn count_summary(all: &[(String, Counts)]) -> String {
     let mut above = Vec::new();
     for (name, counts) in all {
-        for (op, _) in OPS {
-            let get = |imp: &str| counts.get(&(op.to_string(), imp.to_string())).copied();
+        for (op, _) in table_rows() {
+            let get = |imp: &str| counts.get(&(op.clone(), imp.to_string())).copied();
             if let (Some(b), Some(f)) = (get("barecall"), get("asm")) {
                 if (b - f).abs() >= 0.5 {
                     above.push(format!("{op} ({name}): {:+.2}", b - f));
@@ -434,10 +454,10 @@ fn time_table(title: &str, rows: &[TimeRow]) -> String {
     s.push_str(" barecall / libc | barecall / rustix |\n|---|---:|");
     s.push_str(&"---:|".repeat(IMPLS.len() + 1));
     s.push('\n');
-    for (op, label) in OPS {
+    for (op, label) in table_rows() {
         let _ = write!(s, "| {label} |");
         for imp in IMPLS {
-            match find(op, imp) {
+            match find(&op, imp) {
                 None => s.push_str(" — |"),
                 Some(r) if *imp == "asm" => {
                     let _ = write!(s, " {:.0} |", r.ns);
@@ -447,7 +467,7 @@ fn time_table(title: &str, rows: &[TimeRow]) -> String {
                 }
             }
         }
-        let b = find(op, "barecall");
+        let b = find(&op, "barecall");
         let ratio = |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{r:.2}×"));
         let _ = writeln!(
             s,
