@@ -52,7 +52,7 @@ const PASSES: &[Pass] = &[
             "--package",
             "barecall",
             "--no-default-features",
-            "--cargo-test-arg=--lib",
+            "--cargo-arg=--lib",
         ],
         target: None,
     },
