@@ -173,6 +173,12 @@ pub fn free_below(fd: i32, min: i32) -> Vec<i32> {
     (min.max(0)..fd).filter(|&n| !is_open(n)).collect()
 }
 
+/// Whether `fd`, just made by a call asked for a number at least `min`, is the lowest free
+/// number at least `min`: see [`free_below`].
+pub fn is_lowest_free(fd: i32, min: i32) -> bool {
+    fd >= min && free_below(fd, min).is_empty()
+}
+
 /// Asserts that `fd`, just made by a call asked for a number at least `min`, is the lowest
 /// free number at least `min`: see [`free_below`].
 #[track_caller]
