@@ -2970,3 +2970,23 @@ fn cloexec_is_as_documented_per_function() {
         }
     }
 }
+
+/// The contents hash skips holes by computing FNV-1a over zeros in closed form; that must be
+/// the hash of the zeros themselves, or a file would hash the same whatever its holes hide.
+#[test]
+fn fnv1a_over_zeros_in_closed_form_is_fnv1a_over_zeros() {
+    let zeros = vec![0u8; 70_000];
+    for n in [0, 1, 2, 3, 7, 8, 4096, 65_537, 70_000] {
+        let start = fnv1a(FNV_OFFSET_BASIS, b"head");
+        assert_eq!(
+            fnv1a_zeros(start, n as u64),
+            fnv1a(start, &zeros[..n]),
+            "{n}"
+        );
+    }
+    // A different length of zeros is a different hash.
+    assert_ne!(
+        fnv1a_zeros(FNV_OFFSET_BASIS, 4096),
+        fnv1a_zeros(FNV_OFFSET_BASIS, 4097)
+    );
+}
