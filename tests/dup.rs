@@ -21,6 +21,7 @@ fn dup_shares_the_open_file_and_its_offset() {
     let file = common::scratch_file();
     let dup = io::dup(&file).unwrap();
     assert_ne!(dup.as_raw_fd(), file.as_raw_fd());
+    common::assert_lowest_free(dup.as_raw_fd(), 0);
 
     assert_eq!(io::write(&dup, b"hello"), Ok(5));
     assert_eq!(fs::seek(&file, SeekFrom::Current(0)), Ok(5));
@@ -38,6 +39,7 @@ fn dup_of_a_pipe_writes_into_the_same_pipe() {
     let _check = common::FdCheck::new();
     let (reader, writer) = pipe().unwrap();
     let writer2 = io::dup(&writer).unwrap();
+    common::assert_lowest_free(writer2.as_raw_fd(), 0);
     drop(writer);
     assert_eq!(io::write(&writer2, b"via dup"), Ok(7));
     let mut buf = [0u8; 16];
@@ -55,8 +57,34 @@ fn dup_clears_cloexec() {
     // std opens with O_CLOEXEC.
     assert!(cloexec(file.as_raw_fd()));
     let dup = io::dup(&file).unwrap();
+    common::assert_lowest_free(dup.as_raw_fd(), 0);
     assert!(!cloexec(dup.as_raw_fd()));
     assert_eq!(common::libc_fd_flags(dup.as_raw_fd()), 0);
+}
+
+/// `dup` takes the lowest free number, even one below the source's: here the number a closed
+/// pipe end left, and after that the next free one.
+#[test]
+fn dup_takes_the_lowest_free_number() {
+    let _check = common::FdCheck::new();
+    let (reader, writer) = pipe().unwrap();
+    let file = common::scratch_file_with(b"lowest");
+    let gap = reader.as_raw_fd();
+    assert!(gap < file.as_raw_fd());
+    drop(reader);
+    assert!(!common::is_open(gap));
+
+    let first = io::dup(&file).unwrap();
+    // The pipe's reader was the lowest free number when it was made, so it still is.
+    assert_eq!(first.as_raw_fd(), gap);
+    common::assert_lowest_free(first.as_raw_fd(), 0);
+    let second = io::dup(&writer).unwrap();
+    common::assert_lowest_free(second.as_raw_fd(), 0);
+    assert!(second.as_raw_fd() > file.as_raw_fd());
+
+    let mut buf = [0u8; 8];
+    assert_eq!(io::read(&first, &mut buf), Ok(6));
+    assert_eq!(&buf[..6], b"lowest");
 }
 
 #[test]

@@ -43,7 +43,7 @@ fn dupfd_cloexec_gives_a_cloexec_fd_at_or_above_min() {
     assert_eq!(common::libc_fd_flags(writer.as_raw_fd()), 0);
 
     let dup = io::fcntl_dupfd_cloexec(&writer, 100).unwrap();
-    assert!(dup.as_raw_fd() >= 100, "got fd {}", dup.as_raw_fd());
+    common::assert_lowest_free(dup.as_raw_fd(), 100);
     assert_eq!(common::libc_fd_flags(dup.as_raw_fd()), libc::FD_CLOEXEC);
     assert_eq!(io::fcntl_getfd(&dup), Ok(FdFlags::CLOEXEC));
     // The source is untouched.
@@ -59,7 +59,30 @@ fn dupfd_cloexec_gives_a_cloexec_fd_at_or_above_min() {
     let min = dup.as_raw_fd();
     let dup2 = io::fcntl_dupfd_cloexec(&reader, min).unwrap();
     assert!(dup2.as_raw_fd() > min);
+    common::assert_lowest_free(dup2.as_raw_fd(), min);
     assert_eq!(common::libc_fd_flags(dup2.as_raw_fd()), libc::FD_CLOEXEC);
+}
+
+/// The new fd is the lowest free number at least `min`: with `min` 0 that is a gap below the
+/// source, with `min` at the gap the gap itself, and with `min` just past it the next free one.
+#[test]
+fn dupfd_cloexec_takes_the_lowest_free_number_at_least_min() {
+    let _check = common::FdCheck::new();
+    let (reader, writer) = pipe().unwrap();
+    let file = common::scratch_file();
+    let gap = reader.as_raw_fd();
+    drop(reader);
+    assert!(!common::is_open(gap));
+
+    for min in [0, gap] {
+        let dup = io::fcntl_dupfd_cloexec(&file, min).unwrap();
+        assert_eq!(dup.as_raw_fd(), gap, "min {min}");
+        common::assert_lowest_free(dup.as_raw_fd(), min);
+    }
+    let dup = io::fcntl_dupfd_cloexec(&writer, gap + 1).unwrap();
+    assert!(dup.as_raw_fd() > file.as_raw_fd());
+    common::assert_lowest_free(dup.as_raw_fd(), gap + 1);
+    assert!(!common::is_open(gap));
 }
 
 #[test]

@@ -67,6 +67,7 @@ fn open_creates_with_mode_and_truncates() {
         mode,
     )
     .unwrap();
+    common::assert_lowest_free(fd.as_raw_fd(), 0);
     let meta = std::fs::metadata(tmp.path()).unwrap();
     assert!(meta.is_file());
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
@@ -110,6 +111,7 @@ fn open_access_modes() {
     std::fs::write(tmp.path(), b"content").unwrap();
 
     let ro = fs::open(tmp.path(), OFlags::RDONLY, Mode::empty()).unwrap();
+    common::assert_lowest_free(ro.as_raw_fd(), 0);
     assert_eq!(
         common::libc_status_flags(ro.as_raw_fd()) & libc::O_ACCMODE,
         libc::O_RDONLY
@@ -118,6 +120,7 @@ fn open_access_modes() {
     assert_eq!(read_all(&ro), b"content");
 
     let wo = fs::open(tmp.path(), OFlags::WRONLY | OFlags::APPEND, Mode::empty()).unwrap();
+    common::assert_lowest_free(wo.as_raw_fd(), 0);
     let status = common::libc_status_flags(wo.as_raw_fd());
     assert_eq!(status & libc::O_ACCMODE, libc::O_WRONLY);
     assert_ne!(status & libc::O_APPEND, 0);
@@ -250,6 +253,7 @@ fn openat_relative_to_a_directory() {
         Mode::RUSR | Mode::WUSR,
     )
     .unwrap();
+    common::assert_lowest_free(file.as_raw_fd(), 0);
     assert_eq!(io::write(&file, b"inside"), Ok(6));
     drop(file);
     let inner = tmp.path().join("inner.txt");
@@ -298,12 +302,37 @@ fn open_cloexec_flag() {
     std::fs::write(tmp.path(), b"x").unwrap();
 
     let with = fs::open(tmp.path(), OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).unwrap();
+    common::assert_lowest_free(with.as_raw_fd(), 0);
     assert_eq!(io::fcntl_getfd(&with), Ok(FdFlags::CLOEXEC));
     assert_eq!(common::libc_fd_flags(with.as_raw_fd()), libc::FD_CLOEXEC);
 
     let without = fs::open(tmp.path(), OFlags::RDONLY, Mode::empty()).unwrap();
+    common::assert_lowest_free(without.as_raw_fd(), 0);
     assert_eq!(io::fcntl_getfd(&without), Ok(FdFlags::empty()));
     assert_eq!(common::libc_fd_flags(without.as_raw_fd()), 0);
+}
+
+/// `open` and `pipe` take the lowest free numbers, filling gaps below fds still open.
+#[test]
+fn open_and_pipe_take_the_lowest_free_numbers() {
+    let _check = common::FdCheck::new();
+    let tmp = TempPath::new("lowest");
+    std::fs::write(tmp.path(), b"x").unwrap();
+    let (a, b) = pipe().unwrap();
+    let (c, d) = pipe().unwrap();
+    let gaps = [a.as_raw_fd(), c.as_raw_fd()];
+    drop((a, c));
+
+    // Two gaps below `b` and `d`: `open` fills the lower, `pipe` the other and one past `d`.
+    let file = fs::open(tmp.path(), OFlags::RDONLY, Mode::empty()).unwrap();
+    assert_eq!(file.as_raw_fd(), gaps[0]);
+    common::assert_lowest_free(file.as_raw_fd(), 0);
+    let (reader, writer) = pipe().unwrap();
+    assert_eq!(reader.as_raw_fd(), gaps[1]);
+    common::assert_lowest_free(reader.as_raw_fd(), 0);
+    common::assert_lowest_free(writer.as_raw_fd(), 0);
+    assert!(writer.as_raw_fd() > d.as_raw_fd());
+    drop((b, d));
 }
 
 // ---- seek ----------------------------------------------------------------------------------
@@ -373,6 +402,8 @@ fn seek_on_a_pipe_is_spipe() {
 fn pipe_has_no_flags() {
     let _check = common::FdCheck::new();
     let (reader, writer) = pipe().unwrap();
+    common::assert_lowest_free(reader.as_raw_fd(), 0);
+    common::assert_lowest_free(writer.as_raw_fd(), 0);
     assert_ne!(reader.as_raw_fd(), writer.as_raw_fd());
     assert_eq!(io::fcntl_getfd(&reader), Ok(FdFlags::empty()));
     assert_eq!(io::fcntl_getfd(&writer), Ok(FdFlags::empty()));
@@ -395,6 +426,8 @@ fn pipe_has_no_flags() {
 fn pipe_with_cloexec_and_nonblock() {
     let _check = common::FdCheck::new();
     let (reader, writer) = pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK).unwrap();
+    common::assert_lowest_free(reader.as_raw_fd(), 0);
+    common::assert_lowest_free(writer.as_raw_fd(), 0);
     for fd in [&reader, &writer] {
         assert_eq!(io::fcntl_getfd(fd), Ok(FdFlags::CLOEXEC));
         assert_eq!(common::libc_fd_flags(fd.as_raw_fd()), libc::FD_CLOEXEC);
@@ -410,6 +443,8 @@ fn pipe_with_cloexec_and_nonblock() {
     assert_eq!(&buf[..2], b"nb");
 
     let (reader, writer) = pipe_with(PipeFlags::CLOEXEC).unwrap();
+    common::assert_lowest_free(reader.as_raw_fd(), 0);
+    common::assert_lowest_free(writer.as_raw_fd(), 0);
     for fd in [&reader, &writer] {
         assert_eq!(common::libc_fd_flags(fd.as_raw_fd()), libc::FD_CLOEXEC);
         assert_eq!(

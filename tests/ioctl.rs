@@ -106,6 +106,40 @@ fn fionread_on_a_regular_file() {
     assert_eq!(libc_fionread(raw), 0);
 }
 
+/// Past the end of a regular file the kernel's count, size minus offset, is negative, and it
+/// stores it into an `int` (truncating an offset gigabytes past the end). barecall returns that
+/// `int` sign-extended, as rustix does: libc's value sign-extended, never the zero-extended
+/// `u32`, which would look like gigabytes ready to read.
+#[test]
+fn fionread_past_the_end_of_a_regular_file_is_negative_and_sign_extended() {
+    let _check = common::FdCheck::new();
+    let file = common::scratch_file_with(b"0123456789");
+    let raw = file.as_raw_fd();
+    let libc_sign_extended = || libc_fionread(raw) as i64 as u64;
+
+    assert_eq!(fs::seek(&file, SeekFrom::Start(15)), Ok(15));
+    assert_eq!(libc_fionread(raw), -5);
+    assert_eq!(io::ioctl_fionread(&file), Ok(-5_i64 as u64));
+    assert_eq!(io::ioctl_fionread(&file), Ok(libc_sign_extended()));
+
+    // Shrunk under the offset (through libc: barecall has no ftruncate).
+    assert_eq!(fs::seek(&file, SeekFrom::Start(8)), Ok(8));
+    assert_eq!(unsafe { libc::ftruncate(raw, 1) }, 0);
+    assert_eq!(libc_fionread(raw), -7);
+    assert_eq!(io::ioctl_fionread(&file), Ok(u64::MAX - 6));
+    assert_eq!(io::ioctl_fionread(&file), Ok(libc_sign_extended()));
+
+    // 5 GiB past the end: 1 - (5 << 30) does not fit an `int`; the kernel keeps the low 32
+    // bits, 0xC000_0001, which is negative as an `int`.
+    let far = 5u64 << 30;
+    assert_eq!(fs::seek(&file, SeekFrom::Start(far)), Ok(far));
+    let truncated = (1 - far as i64) as i32;
+    assert_eq!(truncated, -0x3FFF_FFFF);
+    assert_eq!(libc_fionread(raw), truncated);
+    assert_eq!(io::ioctl_fionread(&file), Ok(i64::from(truncated) as u64));
+    assert_eq!(io::ioctl_fionread(&file), Ok(libc_sign_extended()));
+}
+
 #[test]
 fn closed_fd_is_badf() {
     let _check = common::FdCheck::new();

@@ -161,3 +161,32 @@ pub fn libc_status_flags(fd: i32) -> i32 {
 pub fn is_open(fd: i32) -> bool {
     unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
 }
+
+/// The numbers from `min` up to (not including) `fd` that are not open, according to libc.
+///
+/// Every call that makes an fd (`dup`, `F_DUPFD*`, `open`, `pipe`, `socket`) must take the
+/// lowest number at least `min` that is free (0 where the call has no `min`): POSIX says so, and
+/// programs rely on it (closing 0 and opening `/dev/null` to get a new stdin). So just after
+/// such a call, every number from `min` below the new fd must be open. The tests hold
+/// [`FdCheck`], so no other test opens or closes fds in between.
+pub fn free_below(fd: i32, min: i32) -> Vec<i32> {
+    (min.max(0)..fd).filter(|&n| !is_open(n)).collect()
+}
+
+/// Whether `fd`, just made by a call asked for a number at least `min`, is the lowest free
+/// number at least `min`: see [`free_below`].
+pub fn is_lowest_free(fd: i32, min: i32) -> bool {
+    fd >= min && free_below(fd, min).is_empty()
+}
+
+/// Asserts that `fd`, just made by a call asked for a number at least `min`, is the lowest
+/// free number at least `min`: see [`free_below`].
+#[track_caller]
+pub fn assert_lowest_free(fd: i32, min: i32) {
+    assert!(fd >= min, "new fd {fd} is below the minimum {min}");
+    let free = free_below(fd, min);
+    assert!(
+        free.is_empty(),
+        "new fd {fd} is not the lowest free number at least {min}: {free:?} were free"
+    );
+}
