@@ -212,12 +212,17 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     println!(
         "| all | a mutant is caught if any pass caught it | {mutants} | {caught} | {missed} | {unviable} | {timeouts} |"
     );
+    // A mutant that makes a test hang is found: the harness bounds every run (qemu-test's and
+    // vm-test's timeouts fail it). It is listed apart, as cargo-mutants counts it apart.
     for (name, outcome) in &merged {
-        if matches!(outcome, Outcome::Missed | Outcome::Timeout) {
-            println!("survived ({outcome:?}): {name}");
+        match outcome {
+            Outcome::Missed => println!("survived: {name}"),
+            Outcome::Timeout => println!("hangs (caught by a timeout): {name}"),
+            Outcome::Caught | Outcome::Unviable => {}
         }
     }
-    Ok(missed == 0 && timeouts == 0)
+    let _ = timeouts;
+    Ok(missed == 0)
 }
 
 /// `[mutants, caught, missed, unviable, timeouts]`.
