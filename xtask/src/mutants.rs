@@ -221,7 +221,6 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             Outcome::Caught | Outcome::Unviable => {}
         }
     }
-    let _ = timeouts;
     Ok(missed == 0)
 }
 
