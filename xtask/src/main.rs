@@ -14,6 +14,7 @@ mod miri;
 mod qemu_test;
 mod setup;
 mod targets;
+mod test_binaries;
 mod vm;
 
 use std::process::ExitCode;
