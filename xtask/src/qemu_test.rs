@@ -455,11 +455,26 @@ fn compare_with_native(root: &Path, log_dir: &Path, rows: &mut [(&Target, Outcom
     };
     for (target, outcome) in rows.iter_mut() {
         if target.kind == Kind::QemuUser {
-            match &reference {
-                Ok(reference) => compare_counts(reference, outcome, true),
-                Err(e) => outcome.problems.push(e.clone()),
-            }
+            compare_with_reference(target, &reference, outcome, true);
         }
+    }
+}
+
+/// [`compare_counts`] with the native run's counts (or its failure), printing what differs:
+/// the target's own report is printed before the native counts are known.
+pub fn compare_with_reference(
+    target: &Target,
+    reference: &Result<BTreeMap<String, u64>, String>,
+    outcome: &mut Outcome,
+    with_doctests: bool,
+) {
+    let before = outcome.problems.len();
+    match reference {
+        Ok(reference) => compare_counts(reference, outcome, with_doctests),
+        Err(e) => outcome.problems.push(e.clone()),
+    }
+    for problem in &outcome.problems[before..] {
+        println!("    problem: {}: {problem}", target.triple);
     }
 }
 
@@ -486,11 +501,7 @@ pub fn native_reference(root: &Path, log_dir: &Path) -> Result<BTreeMap<String, 
 /// Adds a problem to `outcome` for each test binary that ran another number of tests than in
 /// `reference` (the native run), did not run, or ran only here. Doctests are compared only
 /// `with_doctests` (vm-test runs none).
-pub fn compare_counts(
-    reference: &BTreeMap<String, u64>,
-    outcome: &mut Outcome,
-    with_doctests: bool,
-) {
+fn compare_counts(reference: &BTreeMap<String, u64>, outcome: &mut Outcome, with_doctests: bool) {
     let is_doctests = |name: &str| targets::DOC_TEST_SETS.iter().any(|(n, _)| *n == name);
     for (name, &native) in reference {
         if !with_doctests && is_doctests(name) {
