@@ -347,9 +347,9 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             outcome.failed += failed;
             outcome.ignored += ignored;
             ran += passed + failed + ignored;
-        } else if let Some(ops) = line.strip_prefix("barecall-differential-ops: ") {
+        } else if let Some(ops) = after(line, "barecall-differential-ops: ") {
             outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
-        } else if let Some(rest) = line.strip_prefix("barecall-skip: ") {
+        } else if let Some(rest) = after(line, "barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
         }
@@ -358,6 +358,12 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
         outcome.binaries.insert(name.to_owned(), ran);
     }
     reported
+}
+
+/// What follows `marker` in `line`. The tests write these lines to stderr in one `write`, which
+/// may land in the middle of a line of libtest's on stdout: the marker need not start the line.
+fn after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    line.find(marker).map(|i| &line[i + marker.len()..])
 }
 
 /// Only qemu-user may skip a test, and only for what it does not implement.
@@ -575,4 +581,21 @@ fn print_table(rows: &[(&Target, Outcome)]) {
     }
     println!();
     println!("qemu-test: {passed} passed, {failed} failed, {skipped} skipped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marker_line_glued_to_a_libtest_line_is_read() {
+        let output = "test random ... okbarecall-differential-ops: 10004\n\n\
+                      test x ... barecall-skip: x: ENOSYS under qemu-user\nok\n\
+                      test result: ok. 2 passed; 0 failed; 1 ignored; 0 measured\n";
+        let mut outcome = Outcome::default();
+        assert!(parse_binary_output("differential-0", output, &mut outcome));
+        assert_eq!(outcome.differential_ops, 10004);
+        assert_eq!(outcome.skipped.len(), 1);
+        assert_eq!(outcome.binaries["differential-0"], 3);
+    }
 }
