@@ -36,6 +36,9 @@ pub enum Build {
     Recipe,
     /// The same without `--release`: debug builds must run too.
     Debug,
+    /// README's recipe with `strip` off, into its own target directory: the symbol tables that
+    /// the libc-free check reads.
+    Unstripped,
     /// `--tiny`: hello alone, linked with `tiny.ld` into its own target directory, section
     /// headers dropped afterwards.
     Tiny,
@@ -72,6 +75,15 @@ pub fn build(root: &Path, target: &Target, build: Build) -> Result<PathBuf, Stri
         Build::Debug => {
             command.args(["build", "--target", target.triple]);
             dir.join("target").join(target.triple).join("debug")
+        }
+        Build::Unstripped => {
+            let target_dir = dir.join("target/unstripped");
+            command
+                .args(["build", "--release", "--target", target.triple])
+                .args(["--config", "profile.release.strip=false"])
+                .arg("--target-dir")
+                .arg(&target_dir);
+            target_dir.join(target.triple).join("release")
         }
     };
     let output = command
@@ -324,7 +336,6 @@ fn check_into(
     let tiny_dir = build(root, target, Build::Tiny)?;
     let hello = dir.join("hello");
     let tiny = tiny_dir.join("hello.tiny");
-    let statics = dir.join("statics");
 
     let checks = output_checks(target);
     let runs = checks.iter().flat_map(|check| {
@@ -392,27 +403,22 @@ fn check_into(
     let message = "panicked at src/bin/panic.rs:17:5:\ndeliberately, with 2 argument(s)\n";
     expect(report, "panic x", &panicked, b"", message.as_bytes(), 101);
 
-    for binary in [
-        &hello,
-        &tiny,
-        &cat,
-        &env,
-        &panic,
-        &statics,
-        &dir.join("fds"),
-        &dir.join("vm-init"),
-    ] {
-        let data = std::fs::read(binary).map_err(|e| format!("{}: {e}", binary.display()))?;
-        let problems = Elf::parse(&data)?.libc_dependencies()?;
-        if problems.is_empty() {
-            report.checks_passed += 1;
-        } else {
-            report.problems.push(format!(
-                "{} is not libc-free: {}",
-                binary.display(),
-                problems.join(", ")
-            ));
-        }
+    let unstripped_dir = build(root, target, Build::Unstripped)?;
+    // The stripped binaries (and `--tiny`'s, without section headers) only show their
+    // program headers; the same programs unstripped, release and debug, show their symbols.
+    let names = ["hello", "cat", "env", "panic", "statics", "fds", "vm-init"];
+    let stripped = names
+        .iter()
+        .map(|name| dir.join(name))
+        .chain([tiny.clone()]);
+    for binary in stripped {
+        check_libc_free(report, &binary, |elf| elf.load_problems())?;
+    }
+    let unstripped = names
+        .iter()
+        .flat_map(|name| [unstripped_dir.join(name), debug_dir.join(name)]);
+    for binary in unstripped {
+        check_libc_free(report, &binary, |elf| elf.libc_dependencies())?;
     }
 
     let size = |path: &Path| {
@@ -431,6 +437,26 @@ fn check_into(
     if tiny_bytes > TINY_BUDGET {
         report.problems.push(format!(
             "hello --tiny is {tiny_bytes} bytes, over the budget of {TINY_BUDGET}"
+        ));
+    }
+    Ok(())
+}
+
+/// Counts a check passed when `problems` finds nothing wrong with `binary`'s ELF.
+fn check_libc_free(
+    report: &mut Report,
+    binary: &Path,
+    problems: impl Fn(&Elf) -> Result<Vec<String>, String>,
+) -> Result<(), String> {
+    let data = std::fs::read(binary).map_err(|e| format!("{}: {e}", binary.display()))?;
+    let problems = problems(&Elf::parse(&data)?)?;
+    if problems.is_empty() {
+        report.checks_passed += 1;
+    } else {
+        report.problems.push(format!(
+            "{} is not libc-free: {}",
+            binary.display(),
+            problems.join(", ")
         ));
     }
     Ok(())

@@ -18,6 +18,7 @@ mod mutants;
 mod qemu_test;
 mod setup;
 mod targets;
+mod test_binaries;
 mod vm;
 
 use std::process::ExitCode;

@@ -1,18 +1,45 @@
 //! `cargo xtask qemu-test`: the whole suite on every target, and a table of what ran.
 //!
-//! The harness must not lie: every `QEMU_*` variable is cleared (one of them makes qemu print
-//! its version and exit 0 without running anything), a target whose test binaries ran no test
-//! fails, a test binary that printed no result fails, and each Linux target must run as many
-//! tests as the host. Tests that could not run report themselves on a `barecall-skip: NAME:
-//! REASON` line; they are counted as skipped, never as passed.
-
+//! The harness must not lie. It lists the test binaries (`cargo test --no-run`) and runs each
+//! itself, natively or under the target's qemu-user, under a timeout (`test_binaries.rs`): a
+//! hang fails by the binary's name, with its last output. Its environment is the harness's:
+//! every `QEMU_*` (one of them makes qemu print its version and exit 0 without running
+//! anything) and `BARECALL_*` variable is removed, `BARECALL_QEMU_USER=1` is set under qemu,
+//! and a `BARECALL_SEED` the caller gave is passed on, and said so. A binary that printed no
+//! result fails, and each binary must run as many tests as it does natively (the native suite
+//! is run for the counts when the host target is not selected). Tests that could not run
+//! report themselves on a `barecall-skip: NAME: REASON` line; they are counted as skipped,
+//! never as passed, and only qemu-user may skip, for what it does not implement. The
+//! differential test must compare enough operations.
 use crate::freestanding;
 use crate::guard;
 use crate::setup;
 use crate::targets::{self, Kind, Target};
+use crate::test_binaries::{self, TestBinary};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Bounds on one test binary's run: generous (the 2 cores may be shared, qemu emulates each
+/// instruction), but finite. Past 60 s libtest names the test still running, so a hung test
+/// shows in the output the report ends with.
+const NATIVE_TIMEOUT: Duration = Duration::from_secs(120);
+const QEMU_TIMEOUT: Duration = Duration::from_secs(300);
+/// `cargo test --doc` compiles every doctest before running it.
+const DOC_TESTS_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The fewest operations the differential test must compare natively, and on an emulated CPU
+/// (qemu-user, vm-test's machines): its own defaults, so a test that stops early fails.
+pub const MIN_DIFFERENTIAL_OPS_NATIVE: u64 = 10_000;
+pub const MIN_DIFFERENTIAL_OPS_EMULATED: u64 = 2_000;
+
+/// The reasons a qemu-user run may skip a test for: what qemu-user does not implement. A
+/// native run (and a real kernel in vm-test) may skip nothing.
+const QEMU_USER_SKIP_REASONS: &[&str] = &[
+    "ENOSYS under qemu-user",
+    "qemu-user refuses seccomp filters",
+];
 
 /// The builds that make up one bare-metal target's run.
 const BUILDS: &[&[&str]] = &[
@@ -43,6 +70,8 @@ pub struct Outcome {
     pub skipped: Vec<(String, String)>,
     /// Problems that fail the target although no test failed.
     pub problems: Vec<String>,
+    /// The tests each binary ran (passed, failed or ignored), by [`TestBinary::name`].
+    pub binaries: BTreeMap<String, u64>,
     /// Operations the differential test compared with libc (`barecall-differential-ops: N`).
     pub differential_ops: u64,
     /// The freestanding examples: checks passed and failed, hello's sizes.
@@ -85,6 +114,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     let log_dir = root.join("target/xtask");
     std::fs::create_dir_all(&log_dir).map_err(|e| format!("{}: {e}", log_dir.display()))?;
 
+    announce_seed();
     let mut rows = Vec::new();
     let recipe = freestanding::check_readme_recipe(&root);
     let guard = guard::check(&root);
@@ -125,7 +155,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         rows.push((*target, outcome));
     }
 
-    compare_with_host(&mut rows);
+    compare_with_native(&root, &log_dir, &mut rows);
     print_table(&rows);
     if let Err(problem) = &recipe {
         println!("FAILED: {problem}");
@@ -163,16 +193,22 @@ fn list_targets(selected: &[&Target]) -> Result<bool, String> {
     Ok(true)
 }
 
-/// A cargo command for `target` in the workspace, with every `QEMU_*` variable removed.
+/// A cargo command for `target` in the workspace, in the harness's environment.
 fn cargo(root: &Path, target: &Target, args: &[&str]) -> Command {
     let mut command = setup::cargo(root);
     command.args(args).args(["--target", target.triple]);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("QEMU_") {
-            command.env_remove(name);
-        }
-    }
+    test_binaries::set_environment(&mut command);
     command
+}
+
+/// Says that a seed from the caller's environment is passed on to every run.
+pub fn announce_seed() {
+    if let Some(seed) = test_binaries::given_seed() {
+        println!(
+            "note: {}={seed} was given: every test binary runs with it",
+            test_binaries::SEED_VARIABLE
+        );
+    }
 }
 
 /// Runs `command` with its output going to `log` (and nowhere else); returns the output.
@@ -192,26 +228,39 @@ fn run_logged(mut command: Command, log: &Path) -> (bool, String) {
 fn test_linux(root: &Path, log_dir: &Path, target: &Target) -> Outcome {
     let start = Instant::now();
     let mut outcome = Outcome::default();
+    let logs = log_dir.join(target.triple);
+    if let Err(e) = std::fs::create_dir_all(&logs) {
+        outcome.problems.push(format!("{}: {e}", logs.display()));
+    }
     for (i, set) in targets::TEST_SETS.iter().enumerate() {
-        let args = [&["test", "--no-fail-fast"][..], set].concat();
-        let log = log_dir.join(format!("{}-{i}.log", target.triple));
-        let (success, output) = run_logged(cargo(root, target, &args), &log);
-        let binaries = parse_test_output(&output, &["Running ", "Doc-tests "], &mut outcome);
-        if binaries == 0 {
-            outcome.problems.push(format!(
-                "`cargo {}` ran no test binary (log: {})",
-                args.join(" "),
-                log.display()
-            ));
-        }
-        if !success && outcome.failed == 0 {
-            outcome.problems.push(format!(
-                "`cargo {}` failed (log: {})",
-                args.join(" "),
-                log.display()
-            ));
+        let args = [&["test", "--no-run", "--message-format", "json"][..], set].concat();
+        match test_binaries::list(cargo(root, target, &args), i) {
+            Ok(binaries) => {
+                for binary in &binaries {
+                    let command = test_command(target, binary);
+                    let timeout = if target.qemu.is_some() {
+                        QEMU_TIMEOUT
+                    } else {
+                        NATIVE_TIMEOUT
+                    };
+                    run_and_parse(&binary.name, command, timeout, &logs, &mut outcome);
+                }
+            }
+            Err(e) => outcome.problems.push(e),
         }
     }
+    for (name, set) in targets::DOC_TEST_SETS {
+        // Under qemu, `.cargo/config.toml`'s runner runs them and sets BARECALL_QEMU_USER.
+        let command = cargo(root, target, &[&["test", "--doc"][..], set].concat());
+        run_and_parse(name, command, DOC_TESTS_TIMEOUT, &logs, &mut outcome);
+    }
+    check_skips(target.kind == Kind::QemuUser, &mut outcome);
+    let min_ops = if target.qemu.is_some() {
+        MIN_DIFFERENTIAL_OPS_EMULATED
+    } else {
+        MIN_DIFFERENTIAL_OPS_NATIVE
+    };
+    check_differential_ops(min_ops, &mut outcome);
     if outcome.ran() == 0 {
         outcome.problems.push("no test ran".into());
     }
@@ -219,36 +268,128 @@ fn test_linux(root: &Path, log_dir: &Path, target: &Target) -> Outcome {
     outcome
 }
 
-/// Adds the counts of libtest's `test result:` lines and the `barecall-skip:` lines of `output`
-/// to `outcome`; returns the number of test binaries that reported a result. A binary that
-/// started (a line beginning with one of `start_markers`) and reported no result is a problem.
-pub fn parse_test_output(output: &str, start_markers: &[&str], outcome: &mut Outcome) -> usize {
-    let mut started = Vec::new();
-    let mut results = 0;
+/// The command that runs `binary` as `cargo test` would (in its package's directory), but in
+/// the harness's environment; for a cross target under its qemu-user, as the runner of
+/// `.cargo/config.toml` does.
+fn test_command(target: &Target, binary: &TestBinary) -> Command {
+    let mut command = match (target.qemu, target.qemu_sysroot()) {
+        (Some(qemu), Some(sysroot)) => {
+            let mut command = Command::new(qemu);
+            command.args(["-L", sysroot]).arg(&binary.path);
+            command
+        }
+        _ => Command::new(&binary.path),
+    };
+    command.current_dir(&binary.dir);
+    test_binaries::set_environment(&mut command);
+    if target.qemu.is_some() {
+        command.env("BARECALL_QEMU_USER", "1");
+    }
+    command
+}
+
+/// Runs one test binary (or `cargo test --doc`) under `timeout`, logs its output to
+/// `logs/NAME.log`, and adds what it reported to `outcome`.
+fn run_and_parse(
+    name: &str,
+    command: Command,
+    timeout: Duration,
+    logs: &Path,
+    outcome: &mut Outcome,
+) {
+    let finished = match test_binaries::run_bounded(command, timeout) {
+        Ok(finished) => finished,
+        Err(e) => {
+            outcome.problems.push(format!("{name}: {e}"));
+            return;
+        }
+    };
+    let log = logs.join(format!("{name}.log"));
+    let _ = std::fs::write(&log, &finished.output);
+    let failed_before = outcome.failed;
+    let reported = parse_binary_output(name, &finished.output, outcome);
+    let tail = test_binaries::tail(&finished.output, test_binaries::TAIL_LINES);
+    if finished.timed_out {
+        outcome.problems.push(format!(
+            "{name} did not finish within {} s and was killed (log: {}); its last output:{tail}",
+            timeout.as_secs(),
+            log.display()
+        ));
+    } else if !reported {
+        outcome.problems.push(format!(
+            "{name} printed no test result (log: {}); its last output:{tail}",
+            log.display()
+        ));
+    } else if !finished.success && outcome.failed == failed_before {
+        outcome.problems.push(format!(
+            "{name} failed although no test did (log: {}); its last output:{tail}",
+            log.display()
+        ));
+    }
+}
+
+/// Adds the counts of libtest's `test result:` lines and the `barecall-skip:` and
+/// `barecall-differential-ops:` lines of test binary `name`'s `output` to `outcome`, and the
+/// number of tests it ran to `outcome.binaries`; returns whether it reported a result.
+pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> bool {
+    let mut reported = false;
+    let mut ran = 0;
     for line in output.lines() {
         let line = line.trim();
-        if start_markers.iter().any(|marker| line.starts_with(marker)) {
-            started.push(line.to_owned());
-        } else if let Some(rest) = line.strip_prefix("test result: ") {
-            results += 1;
-            outcome.passed += count(rest, "passed");
-            outcome.failed += count(rest, "failed");
-            outcome.ignored += count(rest, "ignored");
-        } else if let Some(ops) = line.strip_prefix("barecall-differential-ops: ") {
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            reported = true;
+            let (passed, failed, ignored) = (
+                count(rest, "passed"),
+                count(rest, "failed"),
+                count(rest, "ignored"),
+            );
+            outcome.passed += passed;
+            outcome.failed += failed;
+            outcome.ignored += ignored;
+            ran += passed + failed + ignored;
+        } else if let Some(ops) = after(line, "barecall-differential-ops: ") {
             outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
-        } else if let Some(rest) = line.strip_prefix("barecall-skip: ") {
+        } else if let Some(rest) = after(line, "barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
         }
     }
-    if started.len() != results {
+    if reported {
+        outcome.binaries.insert(name.to_owned(), ran);
+    }
+    reported
+}
+
+/// What follows `marker` in `line`. The tests write these lines to stderr in one `write`, which
+/// may land in the middle of a line of libtest's on stdout: the marker need not start the line.
+fn after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    line.find(marker).map(|i| &line[i + marker.len()..])
+}
+
+/// Only qemu-user may skip a test, and only for what it does not implement.
+pub fn check_skips(qemu_user: bool, outcome: &mut Outcome) {
+    for (test, reason) in &outcome.skipped {
+        if !qemu_user {
+            outcome.problems.push(format!(
+                "{test} skipped ({reason}): only a qemu-user run may skip"
+            ));
+        } else if !QEMU_USER_SKIP_REASONS.contains(&reason.as_str()) {
+            outcome.problems.push(format!(
+                "{test} skipped for an unknown reason ({reason}); known: {}",
+                QEMU_USER_SKIP_REASONS.join(", ")
+            ));
+        }
+    }
+}
+
+/// The differential test prints how many operations it compared: too few is a failure.
+pub fn check_differential_ops(min: u64, outcome: &mut Outcome) {
+    if outcome.differential_ops < min {
         outcome.problems.push(format!(
-            "{} test binaries started but {} reported a result",
-            started.len(),
-            results
+            "the differential test compared {} operations, fewer than {min}",
+            outcome.differential_ops
         ));
     }
-    results
 }
 
 /// The number before `word` in `3 passed; 0 failed; ...`.
@@ -308,25 +449,87 @@ fn check_sve_build(root: &Path, log_dir: &Path, target: &Target, outcome: &mut O
     }
 }
 
-/// Every Linux target must run the host's number of tests: a difference means tests were lost
-/// (or gained) somewhere, which a green table would hide.
-fn compare_with_host(rows: &mut [(&Target, Outcome)]) {
-    let Some(host_count) = rows
-        .iter()
-        .find(|(t, _)| t.kind == Kind::Native)
-        .map(|(_, o)| o.ran())
-    else {
-        println!("note: the host target was not run, so test counts are not compared");
+/// Every qemu-user target must run each binary's native number of tests: a difference means
+/// tests were lost (or gained) somewhere, which a green table would hide.
+fn compare_with_native(root: &Path, log_dir: &Path, rows: &mut [(&Target, Outcome)]) {
+    if !rows.iter().any(|(t, _)| t.kind == Kind::QemuUser) {
         return;
+    }
+    let reference = match rows.iter().find(|(t, _)| t.kind == Kind::Native) {
+        Some((_, outcome)) => Ok(outcome.binaries.clone()),
+        None => native_reference(root, log_dir),
     };
     for (target, outcome) in rows.iter_mut() {
-        if target.kind == Kind::QemuUser && outcome.ran() != host_count {
-            outcome.problems.push(format!(
-                "ran {} tests, the host ran {host_count}",
-                outcome.ran()
-            ));
+        if target.kind == Kind::QemuUser {
+            compare_with_reference(target, &reference, outcome, true);
         }
     }
+}
+
+/// [`compare_counts`] with the native run's counts (or its failure), printing what differs:
+/// the target's own report is printed before the native counts are known.
+pub fn compare_with_reference(
+    target: &Target,
+    reference: &Result<BTreeMap<String, u64>, String>,
+    outcome: &mut Outcome,
+    with_doctests: bool,
+) {
+    let before = outcome.problems.len();
+    match reference {
+        Ok(reference) => compare_counts(reference, outcome, with_doctests),
+        Err(e) => outcome.problems.push(e.clone()),
+    }
+    for problem in &outcome.problems[before..] {
+        println!("    problem: {}: {problem}", target.triple);
+    }
+}
+
+/// Runs the native suite for its per-binary counts, which every other tier must match.
+pub fn native_reference(root: &Path, log_dir: &Path) -> Result<BTreeMap<String, u64>, String> {
+    let native = targets::TARGETS
+        .iter()
+        .find(|t| t.kind == Kind::Native)
+        .ok_or("no native target")?;
+    println!("==> {} (native): the reference counts", native.triple);
+    let outcome = test_linux(root, log_dir, native);
+    println!("<== {} (native): {:.1}s", native.triple, outcome.seconds);
+    if outcome.failed == 0 && outcome.problems.is_empty() {
+        Ok(outcome.binaries)
+    } else {
+        Err(format!(
+            "the native run that the counts are compared with failed: {} failed; {}",
+            outcome.failed,
+            outcome.problems.join("; ")
+        ))
+    }
+}
+
+/// Adds a problem to `outcome` for each test binary that ran another number of tests than in
+/// `reference` (the native run), did not run, or ran only here. Doctests are compared only
+/// `with_doctests` (vm-test runs none).
+fn compare_counts(reference: &BTreeMap<String, u64>, outcome: &mut Outcome, with_doctests: bool) {
+    let is_doctests = |name: &str| targets::DOC_TEST_SETS.iter().any(|(n, _)| *n == name);
+    for (name, &native) in reference {
+        if !with_doctests && is_doctests(name) {
+            continue;
+        }
+        match outcome.binaries.get(name) {
+            Some(&ran) if ran == native => {}
+            Some(&ran) => outcome
+                .problems
+                .push(format!("{name} ran {ran} tests, natively {native}")),
+            None => outcome.problems.push(format!(
+                "{name} reported no result; natively it ran {native} tests"
+            )),
+        }
+    }
+    let extra: Vec<String> = outcome
+        .binaries
+        .keys()
+        .filter(|name| !reference.contains_key(*name))
+        .map(|name| format!("{name} ran, but is no native test binary"))
+        .collect();
+    outcome.problems.extend(extra);
 }
 
 fn print_table(rows: &[(&Target, Outcome)]) {
@@ -378,4 +581,21 @@ fn print_table(rows: &[(&Target, Outcome)]) {
     }
     println!();
     println!("qemu-test: {passed} passed, {failed} failed, {skipped} skipped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marker_line_glued_to_a_libtest_line_is_read() {
+        let output = "test random ... okbarecall-differential-ops: 10004\n\n\
+                      test x ... barecall-skip: x: ENOSYS under qemu-user\nok\n\
+                      test result: ok. 2 passed; 0 failed; 1 ignored; 0 measured\n";
+        let mut outcome = Outcome::default();
+        assert!(parse_binary_output("differential-0", output, &mut outcome));
+        assert_eq!(outcome.differential_ops, 10004);
+        assert_eq!(outcome.skipped.len(), 1);
+        assert_eq!(outcome.binaries["differential-0"], 3);
+    }
 }

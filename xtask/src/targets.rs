@@ -37,6 +37,10 @@ pub const TEST_SETS: &[&[&str]] = &[
     &["--package", "barecall-compat"],
 ];
 
+/// The doctests every Linux target runs (`cargo test --doc`, which builds and runs them in one
+/// command): the name they are reported under, and the cargo arguments.
+pub const DOC_TEST_SETS: &[(&str, &[&str])] = &[("barecall-doctests", &["--package", "barecall"])];
+
 pub const TARGETS: &[Target] = &[
     Target {
         triple: "x86_64-unknown-linux-gnu",
@@ -134,6 +138,14 @@ impl Target {
     /// Whether this is the machine's own target.
     pub fn is_host(&self) -> bool {
         self.kind == Kind::Native
+    }
+
+    /// qemu's `-L`, the cross C library's root: `/usr/aarch64-linux-gnu` for
+    /// `/usr/aarch64-linux-gnu/lib/libc.so.6`, as `.cargo/config.toml`'s runners say.
+    pub fn qemu_sysroot(&self) -> Option<&'static str> {
+        let file = self.sysroot_file?;
+        let lib = &file[..file.rfind('/')?];
+        Some(&lib[..lib.rfind('/')?])
     }
 }
 

@@ -5,11 +5,16 @@
 //! qemu-user re-implements syscalls in user space (and lacks preadv2/pwritev2); here every call
 //! meets the architecture's real kernel. Kernels are downloaded once, with a private apt state
 //! under `target/vm/`, never touching the system's; a warm rerun downloads nothing.
+//!
+//! Each test binary must run as many tests as natively (the native suite is run for the
+//! counts), skip nothing, and the differential test compare enough operations. A machine that
+//! does not finish within the boot timeout fails, naming the binary that was running.
 
 use crate::freestanding;
-use crate::qemu_test::{parse_test_output, Outcome};
+use crate::qemu_test::{self, Outcome};
 use crate::setup;
 use crate::targets::{self, Target};
+use crate::test_binaries::{self, TestBinary};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -111,6 +116,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 
     let root = crate::workspace_root();
     let work = root.join("target/vm");
+    qemu_test::announce_seed();
     let mut rows = Vec::new();
     for machine in MACHINES {
         let targets: Vec<&&Target> = selected
@@ -154,21 +160,10 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         }
     }
 
-    // Every machine runs the same test binaries: a different count means tests went missing.
-    if let Some(most) = rows
-        .iter()
-        .map(|(_, _, o)| o.passed + o.failed + o.ignored)
-        .max()
-    {
-        for (target, _, outcome) in rows.iter_mut() {
-            let ran = outcome.passed + outcome.failed + outcome.ignored;
-            if ran != most {
-                outcome.problems.push(format!(
-                    "{} ran {ran} tests, another target {most}",
-                    target.triple
-                ));
-            }
-        }
+    // Every machine runs the native test binaries: a different count means tests went missing.
+    let reference = qemu_test::native_reference(&root, &root.join("target/xtask"));
+    for (target, _, outcome) in rows.iter_mut() {
+        qemu_test::compare_with_reference(target, &reference, outcome, false);
     }
 
     println!();
@@ -309,51 +304,22 @@ fn fetch_kernel(work: &Path, machine: &Machine) -> Result<(PathBuf, String), Str
     Ok((kernel, package))
 }
 
-/// Builds static test binaries for `target`: `(name, path)` of each.
-fn build_tests(
-    root: &Path,
-    work: &Path,
-    target: &Target,
-) -> Result<Vec<(String, PathBuf)>, String> {
+/// Builds static test binaries for `target`.
+fn build_tests(root: &Path, work: &Path, target: &Target) -> Result<Vec<TestBinary>, String> {
     let mut binaries = Vec::new();
     // Doctests are built by rustdoc at run time: they stay with the native and qemu-user runs.
     for (i, set) in targets::TEST_SETS.iter().enumerate() {
-        let output = setup::cargo(root)
+        let mut command = setup::cargo(root);
+        command
             .args(["test", "--no-run"])
             .args(*set)
             .args(["--target", target.triple])
             .args(["--message-format", "json"])
             .env("CARGO_TARGET_DIR", work.join("build"))
-            .env("RUSTFLAGS", "-C target-feature=+crt-static -C debuginfo=0")
-            .stdin(Stdio::null())
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "building static tests for {} failed",
-                target.triple
-            ));
-        }
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            if let Some(path) = json_string(line, "executable") {
-                let stem = Path::new(&path)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let base = stem.rsplit_once('-').map_or(stem.as_str(), |(b, _)| b);
-                binaries.push((format!("{base}-{i}"), PathBuf::from(path)));
-            }
-        }
+            .env("RUSTFLAGS", "-C target-feature=+crt-static -C debuginfo=0");
+        binaries.extend(test_binaries::list(command, i)?);
     }
     Ok(binaries)
-}
-
-/// The string value of `"key":"..."` in one line of cargo's JSON (paths have no escapes here).
-fn json_string(line: &str, key: &str) -> Option<String> {
-    let start = line.find(&format!("\"{key}\":\""))? + key.len() + 4;
-    let end = line[start..].find('"')?;
-    Some(line[start..start + end].to_owned())
 }
 
 fn test_on_kernel(
@@ -395,8 +361,9 @@ fn boot_and_parse(
     archive.directory("tests");
     archive.file("init", &read(&init)?, 0o755);
     let mut list = String::new();
-    for (name, path) in &binaries {
-        archive.file(&format!("tests/{name}"), &read(path)?, 0o755);
+    for binary in &binaries {
+        let name = &binary.name;
+        archive.file(&format!("tests/{name}"), &read(&binary.path)?, 0o755);
         list.push_str(&format!("/tests/{name} --test-threads=1\n"));
     }
     archive.directory("examples");
@@ -413,7 +380,12 @@ fn boot_and_parse(
     let initrd = work.join(format!("{}.cpio", target.triple));
     std::fs::write(&initrd, archive.finish()).map_err(|e| format!("{}: {e}", initrd.display()))?;
 
-    let append = format!("console={} rdinit=/init panic=-1 quiet", machine.console);
+    let mut append = format!("console={} rdinit=/init panic=-1 quiet", machine.console);
+    // The kernel hands parameters it does not know to init's environment; vm-init passes
+    // this one on to every test.
+    if let Some(seed) = test_binaries::given_seed() {
+        append.push_str(&format!(" {}={seed}", test_binaries::SEED_VARIABLE));
+    }
     let output = Command::new("timeout")
         .arg(BOOT_TIMEOUT_SECONDS.to_string())
         .arg(machine.qemu)
@@ -433,35 +405,72 @@ fn boot_and_parse(
     let log = work.join(format!("{}.console.log", target.triple));
     let _ = std::fs::write(&log, &console);
 
-    let reported = parse_test_output(&console, &["barecall-vm: run /tests/"], outcome);
+    parse_tests(&console, &binaries, &log, outcome);
     check_examples(&console, &examples, &log, outcome);
-    if reported != binaries.len() {
-        outcome.problems.push(format!(
-            "{} of {} test binaries reported a result (console: {})",
-            reported,
-            binaries.len(),
-            log.display()
-        ));
-    }
-    let exits: Vec<&str> = console
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("barecall-vm: exit "))
-        .collect();
-    // The examples' statuses are checked with their output.
-    for exit in exits.iter().filter(|exit| !exit.contains("/examples/")) {
-        if !exit.ends_with(" 0") {
-            outcome
-                .problems
-                .push(format!("{exit} (console: {})", log.display()));
+    // A real kernel implements every call: nothing may be skipped.
+    qemu_test::check_skips(false, outcome);
+    qemu_test::check_differential_ops(qemu_test::MIN_DIFFERENTIAL_OPS_EMULATED, outcome);
+    for (path, status) in exit_lines(&console) {
+        // The examples' statuses are checked with their output.
+        if !path.contains("/examples/") && status != "0" {
+            outcome.problems.push(format!(
+                "{path} exited {status} (console: {})",
+                log.display()
+            ));
         }
     }
     if !console.contains("barecall-vm: done") {
-        outcome.problems.push(format!(
-            "the machine did not finish (timeout {BOOT_TIMEOUT_SECONDS}s?; console: {})",
-            log.display()
-        ));
+        outcome.problems.push(unfinished(&console, &log));
     }
     Ok(())
+}
+
+/// The `(path, status)` of each `barecall-vm: exit PATH STATUS` line; STATUS is the rest of
+/// the line (`0`, `signal 11`, `wait4 failed: errno 10`).
+fn exit_lines(console: &str) -> Vec<(&str, &str)> {
+    console
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("barecall-vm: exit "))
+        .map(|rest| rest.split_once(' ').unwrap_or((rest, "none")))
+        .collect()
+}
+
+/// Why a machine that never said `done` failed: the boot timeout (or a crash) while the last
+/// listed command ran, and the console's last lines.
+fn unfinished(console: &str, log: &Path) -> String {
+    let running = console
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("barecall-vm: run "))
+        .unwrap_or("nothing yet (vm-init never started a command)");
+    format!(
+        "the machine did not finish within {BOOT_TIMEOUT_SECONDS} s; it was running {running} \
+         (console: {}); its last lines:{}",
+        log.display(),
+        test_binaries::tail(console, test_binaries::TAIL_LINES)
+    )
+}
+
+/// Each test binary's results: the console text between its `run` and `exit` lines.
+fn parse_tests(console: &str, binaries: &[TestBinary], log: &Path, outcome: &mut Outcome) {
+    for binary in binaries {
+        let run = format!("barecall-vm: run /tests/{} ", binary.name);
+        let text: String = console
+            .lines()
+            .skip_while(|line| !line.trim().starts_with(&run))
+            .skip(1)
+            .take_while(|line| !line.trim().starts_with("barecall-vm: exit "))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        if !qemu_test::parse_binary_output(&binary.name, &text, outcome) {
+            outcome.problems.push(format!(
+                "{} printed no test result (console: {}); its last output:{}",
+                binary.name,
+                log.display(),
+                test_binaries::tail(&text, test_binaries::TAIL_LINES)
+            ));
+        }
+    }
 }
 
 /// A freestanding example run on the real kernel, whose ELF loader is stricter than
@@ -520,10 +529,9 @@ fn check_examples(console: &str, examples: &[VmExample], log: &Path, outcome: &m
             .position(|line| line.starts_with("barecall-vm: exit "))
             .unwrap_or(rest.len());
         let text: String = rest[..end].iter().map(|line| format!("{line}\n")).collect();
-        let status = rest
-            .get(end)
-            .and_then(|line| line.rsplit(' ').next())
-            .unwrap_or("none");
+        let status = exit_lines(rest.get(end).copied().unwrap_or(""))
+            .first()
+            .map_or("none", |(_, status)| *status);
         let expected_text = format!("{}{}", example.check.stdout, example.check.stderr);
         let expected_status = example.check.status.to_string();
         if text == expected_text && status == expected_status {

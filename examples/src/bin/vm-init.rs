@@ -4,7 +4,11 @@
 //! status on the console, and powers the machine off.
 //!
 //! Lines it prints for the xtask: `barecall-vm: run LINE`, `barecall-vm: exit PATH STATUS`
-//! (STATUS is the exit code, or `signal N`), `barecall-vm: done`.
+//! (STATUS is the exit code, `signal N`, or `wait4 failed: errno N` when the status is
+//! unknown, which the xtask counts as a failure), `barecall-vm: done`.
+//!
+//! A `BARECALL_SEED=...` in its own environment (from the kernel command line) is passed on to
+//! every command.
 #![no_std]
 #![no_main]
 
@@ -18,7 +22,7 @@ barecall::main!(main);
 /// Most arguments a listed command may have.
 const MAX_ARGS: usize = 16;
 
-fn main(_: barecall::rt::Startup) -> i32 {
+fn main(startup: barecall::rt::Startup) -> i32 {
     // Firmware may have left terminal escapes on the console's current line: start afresh.
     barecall::println!();
     mount_fs(c"tmpfs", c"/tmp", c"tmpfs");
@@ -30,9 +34,12 @@ fn main(_: barecall::rt::Startup) -> i32 {
             barecall::println!("barecall-vm: cannot read /tests/list: {err}");
             0
         });
+    let seed = startup
+        .env()
+        .find(|entry| entry.to_bytes().starts_with(b"BARECALL_SEED="));
     for line in list[..len].split_mut(|&b| b == b'\n') {
         if !line.is_empty() {
-            run(line);
+            run(line, seed);
         }
     }
     barecall::println!("barecall-vm: done");
@@ -78,8 +85,9 @@ fn mount_fs(source: &core::ffi::CStr, target: &core::ffi::CStr, fstype: &core::f
     }
 }
 
-/// Runs one line of the list (`path arg...`, split at spaces) in a child and waits for it.
-fn run(line: &mut [u8]) {
+/// Runs one line of the list (`path arg...`, split at spaces) in a child, with `seed` (a
+/// `BARECALL_SEED=...` entry) in its environment if given, and waits for it.
+fn run(line: &mut [u8], seed: Option<&core::ffi::CStr>) {
     barecall::println!(
         "barecall-vm: run {}",
         core::str::from_utf8(line).unwrap_or("?")
@@ -116,6 +124,7 @@ fn run(line: &mut [u8]) {
         c"RUST_BACKTRACE=1".as_ptr().cast(),
         // The CPU is emulated: as many random differential operations as under qemu-user.
         c"BARECALL_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
+        seed.map_or(core::ptr::null(), |seed| seed.as_ptr().cast()),
         core::ptr::null(),
     ];
     // SAFETY: clone with only SIGCHLD is fork: the child gets a copy of this memory. The child
@@ -143,13 +152,17 @@ fn run(line: &mut [u8]) {
     }
     let mut status: i32 = 0;
     // SAFETY: wait4 writes one int through the pointer, which is live and writable.
-    unsafe {
-        syscall4(k::__NR_wait4, pid, &mut status as *mut i32 as usize, 0, 0);
-    }
+    let waited = unsafe { syscall4(k::__NR_wait4, pid, &mut status as *mut i32 as usize, 0, 0) };
     // SAFETY: argv[0] points into `buf`, NUL-terminated above.
     let path = unsafe { core::ffi::CStr::from_ptr(argv[0].cast()) };
     let path = path.to_str().unwrap_or("?");
-    if status & 0x7f == 0 {
+    if waited > -4096_isize as usize {
+        // The child's status is unknown: never a success.
+        barecall::println!(
+            "barecall-vm: exit {path} wait4 failed: errno {}",
+            waited.wrapping_neg()
+        );
+    } else if status & 0x7f == 0 {
         barecall::println!("barecall-vm: exit {path} {}", (status >> 8) & 0xff);
     } else {
         barecall::println!("barecall-vm: exit {path} signal {}", status & 0x7f);
