@@ -64,3 +64,25 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! `Debug` as bitflags' own `Debug` writes it (the claim in the module docs).
+    use crate::io::{DupFlags, FdFlags, ReadWriteFlags};
+    use std::format;
+
+    #[test]
+    fn debug_is_bitflags_text() {
+        assert_eq!(format!("{:?}", DupFlags::CLOEXEC), "DupFlags(CLOEXEC)");
+        assert_eq!(format!("{:?}", DupFlags::empty()), "DupFlags(0x0)");
+        assert_eq!(
+            format!("{:?}", ReadWriteFlags::DSYNC | ReadWriteFlags::NOWAIT),
+            "ReadWriteFlags(DSYNC | NOWAIT)"
+        );
+        // Unnamed bits in hex, after the names.
+        assert_eq!(
+            format!("{:?}", FdFlags::from_bits_retain(0x1 | 0x40)),
+            "FdFlags(CLOEXEC | 0x40)"
+        );
+    }
+}

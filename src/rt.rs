@@ -396,5 +396,9 @@ mod tests {
         assert_eq!(startup.random(), Some(&[7u8; 16]));
         assert_eq!(startup.aux(aux::HWCAP), None);
         assert_eq!(startup.auxv().count(), 2);
+        assert_eq!(
+            std::format!("{startup:?}"),
+            "Startup { args: 2, env: 1, .. }"
+        );
     }
 }

@@ -39,6 +39,7 @@ pub const MIN_DIFFERENTIAL_OPS_EMULATED: u64 = 2_000;
 const QEMU_USER_SKIP_REASONS: &[&str] = &[
     "ENOSYS under qemu-user",
     "qemu-user refuses seccomp filters",
+    "qemu-user's F_GETFL drops O_LARGEFILE",
 ];
 
 /// The builds that make up one bare-metal target's run.
