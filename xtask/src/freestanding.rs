@@ -42,6 +42,11 @@ pub enum Build {
     /// `--tiny`: hello alone, linked with `tiny.ld` into its own target directory, section
     /// headers dropped afterwards.
     Tiny,
+    /// hello alone, in a target directory of its own, compiled in the other instruction set of
+    /// a 32-bit arm target (`flag`, see [`other_instruction_set`]) read from an argument file
+    /// (`@FILE` in the rustflags), which no guess from the rustflags' text can see: only asking
+    /// the compiler, as `build.rs` does, finds the instruction set out.
+    OtherInstructionSet(&'static str),
 }
 
 /// Builds the examples; returns the directory holding the binaries.
@@ -76,6 +81,32 @@ pub fn build(root: &Path, target: &Target, build: Build) -> Result<PathBuf, Stri
             command.args(["build", "--target", target.triple]);
             dir.join("target").join(target.triple).join("debug")
         }
+        Build::OtherInstructionSet(flag) => {
+            let target_dir = dir.join("target/other-mode");
+            std::fs::create_dir_all(&target_dir)
+                .map_err(|e| format!("{}: {e}", target_dir.display()))?;
+            let flags_file = target_dir.join(format!("{}.flags", target.triple));
+            std::fs::write(&flags_file, flag)
+                .map_err(|e| format!("{}: {e}", flags_file.display()))?;
+            let rustflags = format!(
+                "target.{}.rustflags=[\"@{}\"]",
+                target.triple,
+                flags_file.display()
+            );
+            command
+                .args([
+                    "build",
+                    "--release",
+                    "--bin",
+                    "hello",
+                    "--target",
+                    target.triple,
+                ])
+                .args(["--config", &rustflags])
+                .arg("--target-dir")
+                .arg(&target_dir);
+            target_dir.join(target.triple).join("release")
+        }
         Build::Unstripped => {
             let target_dir = dir.join("target/unstripped");
             command
@@ -86,17 +117,8 @@ pub fn build(root: &Path, target: &Target, build: Build) -> Result<PathBuf, Stri
             target_dir.join(target.triple).join("release")
         }
     };
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "building the examples for {} failed:\n{}",
-            target.triple,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
+    crate::setup::run_output(&mut command)
+        .map_err(|e| format!("building the examples for {}: {e}", target.triple))?;
     if build == Build::Tiny {
         let linked = out_dir.join("hello");
         let data = std::fs::read(&linked).map_err(|e| format!("{}: {e}", linked.display()))?;
@@ -350,7 +372,7 @@ fn check_into(
     }
 
     if let Some(flag) = other_instruction_set(target) {
-        let binary = build_in_other_instruction_set(root, scratch, target, flag)?;
+        let binary = build(root, target, Build::OtherInstructionSet(flag))?.join("hello");
         let check = &checks[0];
         let run = run(target, &binary, check.args, &[], b"")?;
         let what = format!("hello built with {flag} from an argument file");
@@ -472,49 +494,6 @@ fn other_instruction_set(target: &Target) -> Option<&'static str> {
     } else {
         None
     }
-}
-
-/// Builds hello (in a target directory of its own) with `flag` read from an argument file
-/// (`@FILE` in the rustflags), which no guess from the rustflags' text can see: only asking the
-/// compiler, as `build.rs` does, finds the instruction set out. Returns the binary.
-fn build_in_other_instruction_set(
-    root: &Path,
-    scratch: &Path,
-    target: &Target,
-    flag: &str,
-) -> Result<PathBuf, String> {
-    let flags_file = scratch.join(format!("other-mode-{}.flags", target.triple));
-    std::fs::write(&flags_file, flag).map_err(|e| format!("{}: {e}", flags_file.display()))?;
-    let dir = examples_dir(root);
-    let target_dir = dir.join("target/other-mode");
-    let rustflags = format!(
-        "target.{}.rustflags=[\"@{}\"]",
-        target.triple,
-        flags_file.display()
-    );
-    let output = crate::setup::cargo(&dir)
-        .args([
-            "build",
-            "--release",
-            "--bin",
-            "hello",
-            "--target",
-            target.triple,
-        ])
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .args(["--config", &rustflags])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "building hello for {} with {flag} failed:\n{}",
-            target.triple,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(target_dir.join(target.triple).join("release/hello"))
 }
 
 /// README must carry the recipe exactly as `examples/` uses it.

@@ -67,20 +67,10 @@ fn guard_condition(lib: &str) -> Result<String, String> {
 
 /// `rustc --print cfg` for `triple`: lines such as `target_arch="arm"` and `unix`.
 fn target_cfg(triple: &str) -> Result<BTreeSet<String>, String> {
-    let output = Command::new("rustc")
-        .args(["--print", "cfg", "--target", triple])
-        .output()
-        .map_err(|e| format!("cannot run rustc: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "rustc does not know {triple}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect())
+    let cfg = crate::setup::run_output(
+        Command::new("rustc").args(["--print", "cfg", "--target", triple]),
+    )?;
+    Ok(cfg.lines().map(str::to_owned).collect())
 }
 
 /// Whether the guard fires (its condition holds) for a target with `cfg`.

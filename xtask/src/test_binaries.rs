@@ -32,18 +32,9 @@ pub struct TestBinary {
 /// The test binaries that `command` (a `cargo test --no-run --message-format json`, for test
 /// set `set`) builds.
 pub fn list(mut command: Command, set: usize) -> Result<Vec<TestBinary>, String> {
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{command:?} failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
+    let output = crate::setup::run_output(&mut command)?;
     let mut binaries = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    for line in output.lines() {
         let (Some(path), Some(manifest)) = (
             json_string(line, "executable"),
             json_string(line, "manifest_path"),
