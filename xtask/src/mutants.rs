@@ -46,12 +46,14 @@ const PASSES: &[Pass] = &[
         target: None,
     },
     Pass {
-        name: "no default features (no_std fd and IoSlice types), native, library tests",
+        name: "no default features, with alloc (no_std fd and IoSlice types), native, library tests",
         files: &["src/fd.rs", "src/io/read_write.rs", "src/stdio.rs"],
         args: &[
             "--package",
             "barecall",
             "--no-default-features",
+            // With `alloc`, so that the `AsFd` impls for `Box`, `Rc` and `Arc` are compiled.
+            "--features=alloc",
             "--cargo-arg=--lib",
         ],
         target: None,
