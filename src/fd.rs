@@ -329,7 +329,10 @@ mod tests {
             assert_eq!(boxed.as_fd().as_raw_fd(), 1000);
             let shared = std::rc::Rc::new(*boxed);
             assert_eq!(shared.as_fd().as_raw_fd(), 1000);
-            std::rc::Rc::into_inner(shared).unwrap()
+            let owned = std::rc::Rc::into_inner(shared).unwrap();
+            let shared = std::sync::Arc::new(owned);
+            assert_eq!(shared.as_fd().as_raw_fd(), 1000);
+            std::sync::Arc::into_inner(shared).unwrap()
         };
         assert_eq!(owned.into_raw_fd(), 1000);
 
