@@ -321,6 +321,7 @@ mod tests {
         let copied = borrowed;
         assert_eq!((borrowed.as_raw_fd(), copied.as_raw_fd()), (1000, 1000));
         assert_eq!(<&OwnedFd as AsFd>::as_fd(&&owned).as_raw_fd(), 1000);
+        assert_eq!(borrowed.as_fd().as_raw_fd(), 1000);
         assert_eq!(std::format!("{owned:?}"), "OwnedFd { fd: 1000 }");
         assert_eq!(std::format!("{borrowed:?}"), "BorrowedFd { fd: 1000 }");
         #[cfg(feature = "alloc")]
@@ -334,6 +335,8 @@ mod tests {
             assert_eq!(shared.as_fd().as_raw_fd(), 1000);
             std::sync::Arc::into_inner(shared).unwrap()
         };
+        let mut owned = owned;
+        assert_eq!(<&mut OwnedFd as AsFd>::as_fd(&&mut owned).as_raw_fd(), 1000);
         assert_eq!(owned.into_raw_fd(), 1000);
 
         // `AT_FDCWD` is negative, and fine to borrow in a constant.

@@ -46,7 +46,8 @@ const PASSES: &[Pass] = &[
         target: None,
     },
     Pass {
-        name: "no default features, with alloc (no_std fd and IoSlice types), native, library tests",
+        name:
+            "no default features, with alloc (no_std fd and IoSlice types), native, library tests",
         files: &["src/fd.rs", "src/io/read_write.rs", "src/stdio.rs"],
         args: &[
             "--package",
