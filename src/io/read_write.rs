@@ -208,10 +208,7 @@ pub fn read_exact<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<()> {
 pub fn read_full<Fd: AsFd>(fd: Fd, buf: &mut [u8]) -> Result<usize> {
     let fd = fd.as_fd();
     let mut filled = 0;
-    while filled < buf.len() {
-        let Some(rest) = buf.get_mut(filled..) else {
-            break;
-        };
+    while let Some(rest) = buf.get_mut(filled..).filter(|rest| !rest.is_empty()) {
         // SAFETY: `rest` is a live, writable slice of its length.
         match unsafe { syscalls::read(fd, (rest.as_mut_ptr(), rest.len())) } {
             Ok(0) => break,

@@ -105,11 +105,12 @@ const PASSES: &[Pass] = &[
 ];
 
 /// What a mutant came to in one pass, from the lists cargo-mutants writes; the order is that
-/// of the merge: a mutant caught in any pass is caught.
+/// of the merge: a mutant caught in any pass is caught, and one that does not compile in a pass
+/// is unviable (a pass that leaves its code out "misses" it without having tried).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Outcome {
-    Unviable,
     Missed,
+    Unviable,
     Timeout,
     Caught,
 }
