@@ -422,7 +422,17 @@ mod tests {
         assert_eq!(slice_mut.as_slice(), b"X45");
         slice_mut.advance(0);
         assert_eq!(&*slice_mut, b"X45");
+        // To the very end, which is allowed (one past it is not).
+        slice_mut.advance(3);
+        assert!(slice_mut.is_empty());
         assert_eq!(buf, *b"012X45");
+    }
+
+    #[test]
+    fn no_std_io_slices_debug_as_their_bytes() {
+        let mut buf = *b"hi";
+        assert_eq!(std::format!("{:?}", IoSlice::new(b"ab")), "[97, 98]");
+        assert_eq!(std::format!("{:?}", IoSliceMut::new(&mut buf)), "[104, 105]");
     }
 
     #[test]
