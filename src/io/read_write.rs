@@ -432,7 +432,10 @@ mod tests {
     fn no_std_io_slices_debug_as_their_bytes() {
         let mut buf = *b"hi";
         assert_eq!(std::format!("{:?}", IoSlice::new(b"ab")), "[97, 98]");
-        assert_eq!(std::format!("{:?}", IoSliceMut::new(&mut buf)), "[104, 105]");
+        assert_eq!(
+            std::format!("{:?}", IoSliceMut::new(&mut buf)),
+            "[104, 105]"
+        );
     }
 
     #[test]
