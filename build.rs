@@ -18,11 +18,20 @@ fn main() {
     if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() != Ok("arm") {
         return;
     }
-    // A control without r7 must compile, or the probe says nothing about r7.
-    if !compiles("core::arch::asm!(\"\", in(\"r5\") 0u32)") {
-        panic!("barecall's build script cannot compile a probe for this target with rustc");
-    }
-    if !compiles("core::arch::asm!(\"\", in(\"r7\") 0u32)") {
+    // A control without r7 must compile, or the probe says nothing about r7: a target with no
+    // prebuilt `core` (a custom spec under `-Zbuild-std`) or rustflags the probe cannot use (an
+    // `@argfile` relative to another directory). Then the target's name decides, as before.
+    let thumb = if compiles("core::arch::asm!(\"\", in(\"r5\") 0u32)") {
+        !compiles("core::arch::asm!(\"\", in(\"r7\") 0u32)")
+    } else {
+        let target = std::env::var("TARGET").unwrap_or_default();
+        println!(
+            "cargo::warning=barecall: rustc could not compile the r7 probe for {target}; \
+             guessing from the target's name"
+        );
+        target.starts_with("thumb")
+    };
+    if thumb {
         println!("cargo::rustc-cfg=barecall_thumb");
     }
 }

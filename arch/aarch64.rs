@@ -77,7 +77,7 @@ macro_rules! arch_syscall {
 /// The instruction that ends the process with SIGTRAP, unless a handler for that signal takes
 /// over. It follows every syscall that must not return: if a seccomp filter or a tracer makes
 /// one return anyway, the program stops there instead of running off the end of a `noreturn`
-/// asm block.
+/// asm block (rustc's `TrapUnreachable` usually adds one too; this one does not depend on it).
 macro_rules! trap_instruction {
     () => {
         "brk #1"

@@ -13,9 +13,9 @@
 //! - `_start` is A32 code in A32 and Thumb-2 builds alike.
 
 /// Thumb-2 keeps its frame pointer in r7 and rustc will not hand r7 to inline asm (`build.rs`
-/// found that it would not), yet the kernel reads the syscall number from r7. So the number travels in a scratch register, and r7 is
-/// parked in another one across the `svc` and put back before anything can use it as a frame
-/// pointer again.
+/// found that it would not), yet the kernel reads the syscall number from r7. So the number
+/// travels in a scratch register, and r7 is parked in another one across the `svc` and put back
+/// before anything can use it as a frame pointer again.
 #[cfg(barecall_thumb)]
 macro_rules! svc_with_nr_in_r7 {
     ($nr:expr, $($operands:tt)*) => {
@@ -65,7 +65,7 @@ macro_rules! arch_syscall {
 /// The instruction that ends the process with SIGILL, unless a handler for that signal takes
 /// over. It follows every syscall that must not return: if a seccomp filter or a tracer makes
 /// one return anyway, the program stops there instead of running off the end of a `noreturn`
-/// asm block.
+/// asm block (rustc's `TrapUnreachable` usually adds one too; this one does not depend on it).
 macro_rules! trap_instruction {
     () => {
         "udf #0"

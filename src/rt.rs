@@ -293,8 +293,14 @@ pub(crate) unsafe extern "C" fn entry(sp: *const usize) -> ! {
 #[cfg(feature = "rt")]
 fn open_missing_standard_streams() {
     for fd in 0..3 {
-        // The lower numbers are open by now, so a missing `fd` is the lowest free number.
-        if crate::syscalls::fd_is_closed(fd) && !crate::syscalls::open_dev_null_as(fd) {
+        // The lower numbers are open by now, so a missing `fd` is the lowest free number. A
+        // check that cannot tell (a seccomp policy refusing `fcntl`) ends the process too.
+        let replaced = match crate::syscalls::fd_is_open(fd) {
+            Some(true) => true,
+            Some(false) => crate::syscalls::open_dev_null_as(fd),
+            None => false,
+        };
+        if !replaced {
             crate::raw::trap();
         }
     }
@@ -304,35 +310,20 @@ fn open_missing_standard_streams() {
 /// runtime would. A panic while that message is formatted (a `Display` impl that panics) ends
 /// the process at once, also with 101, instead of recursing until the stack runs out.
 ///
-/// Without feature `rt` (when a runtime of the program's own owns the entry), turning this
-/// feature on is the program's promise that fd 2 is its standard error for its whole life, as
-/// `rt` ensures.
+/// Feature `panic-handler` turns on `rt`: fd 2 is only known to be the standard error when
+/// barecall's entry ran ([`open_missing_standard_streams`]).
 #[cfg(feature = "panic-handler")]
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     use core::sync::atomic::{AtomicBool, Ordering};
     static PANICKING: AtomicBool = AtomicBool::new(false);
-    // SAFETY: fd 2 stays open for the whole process: `rt` opened it at entry if it was
-    // missing, and without `rt` the program promised it by turning this feature on (above).
-    let stderr = unsafe { standard_error() };
+    let stderr = crate::stdio::stderr();
     if PANICKING.swap(true, Ordering::Relaxed) {
         let _ = crate::io::write_all(stderr, b"panicked while processing panic\n");
         crate::process::exit(101)
     }
     let _ = fmt::Write::write_fmt(&mut crate::io::FdWriter(stderr), format_args!("{info}\n"));
     crate::process::exit(101)
-}
-
-/// fd 2, for the panic handler.
-///
-/// # Safety
-///
-/// fd 2 must stay open for the rest of the process (see [`panic`]).
-#[cfg(feature = "panic-handler")]
-#[allow(unused_unsafe)] // `stdio::stderr` is safe with `rt` or `std`, `unsafe` without.
-unsafe fn standard_error() -> crate::fd::BorrowedFd<'static> {
-    // SAFETY: the caller keeps fd 2 open for the rest of the process.
-    unsafe { crate::stdio::stderr() }
 }
 
 /// Unwinding is never used (freestanding programs build with `panic = "abort"`), but the

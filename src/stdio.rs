@@ -5,11 +5,16 @@
 //! first `open` or `pipe`, as an `OwnedFd`, while `stdin()` handed out a second handle to the
 //! same file (and once that `OwnedFd` is dropped, to whatever file comes next).
 //!
-//! - With feature `rt` (barecall owns the program's entry) or `std` (std's runtime does), the
-//!   runtime opens `/dev/null` over each standard stream the process was started without,
-//!   before `main`, and these functions are safe, as in rustix with std. Only `unsafe` code can
-//!   close one later (`io::close`, or `OwnedFd::from_raw_fd` and a drop), and that code takes
-//!   on the rule: it must not let the number come to mean a file that something else owns.
+//! - With feature `rt` or `std` these functions are safe, as rustix's are with std. They rest
+//!   on the program's runtime having opened `/dev/null` over each standard stream the process
+//!   was started without, before any other code ran: barecall's `_start` does (feature `rt`
+//!   links it, and a second `_start` from C's start files would not link), and so does std's
+//!   for a binary with a Rust `main`. A program whose entry is neither (a `cdylib` or
+//!   `staticlib` called from C, a `#![no_main]` std program, `rt` linked with `-e` naming
+//!   another entry) must do the same before it calls them, as a C program that `open`s files
+//!   it writes diagnostics around must. Only `unsafe` code can close a stream later
+//!   (`io::close`, or `OwnedFd::from_raw_fd` and a drop), and that code takes on the rule: it
+//!   must not let the number come to mean a file that something else owns.
 //! - Otherwise (`no_std`, a runtime of the program's own) nothing tells barecall that the
 //!   numbers are open, so the functions are `unsafe`, as in rustix without std: the caller
 //!   promises what the runtime would have.

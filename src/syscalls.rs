@@ -189,16 +189,22 @@ pub(crate) fn fcntl_getfd(fd: BorrowedFd<'_>) -> Result<FdFlags> {
     Ok(FdFlags::from_bits_retain(bits as u32))
 }
 
-/// Whether `fd` is closed: `F_GETFD` fails with `EBADF` only for a number that is not open.
-/// Takes a raw number because a `BorrowedFd` of a number that may be closed would be a lie.
-/// The result is compared with `-EBADF` itself: the program's entry runs this, and the full
-/// decoding would add its error path to every freestanding binary.
+/// Whether `fd` is open (`F_GETFD` succeeds), closed (it fails with `EBADF`), or unknown (any
+/// other error: a seccomp policy, say). Takes a raw number because a `BorrowedFd` of a number
+/// that may be closed would be a lie. The result is compared with `-EBADF` itself: the
+/// program's entry runs this, and the full decoding would add its error path to every
+/// freestanding binary.
 #[cfg(feature = "rt")]
 #[inline]
-pub(crate) fn fd_is_closed(fd: RawFd) -> bool {
+pub(crate) fn fd_is_open(fd: RawFd) -> Option<bool> {
     // SAFETY: F_GETFD touches no user memory and changes nothing.
     let raw = unsafe { syscall2_readonly(NR_FCNTL, int_arg(fd), k::F_GETFD as usize) };
-    raw == (Errno::BADF.raw_os_error() as usize).wrapping_neg()
+    if raw == (Errno::BADF.raw_os_error() as usize).wrapping_neg() {
+        Some(false)
+    } else {
+        // The fd flags are a small non-negative `int`; an error is -4095..=-1.
+        (raw <= c_int::MAX as usize).then_some(true)
+    }
 }
 
 /// Opens `/dev/null` read-write over the closed `fd`, which must be the lowest closed number;

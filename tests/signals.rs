@@ -239,7 +239,10 @@ fn drain_in_small_chunks(reader: &OwnedFd) -> (usize, bool) {
 /// `write_all` sees `EINTR` for real: with the pipe full, each signal that lands in its blocked
 /// write ends that write with `EINTR` (nothing went in, so there is no count to return), and
 /// `write_all` must retry. The helper keeps the pipe full until the handler has run several
-/// times while `write_all` has not returned and not a byte has moved, then drains it.
+/// times while `write_all` has not returned and not a byte has moved, then drains it. (A
+/// signal can land just before the thread enters `write(2)` and count without an `EINTR`; the
+/// thread spends nearly all its time blocked, so of five, the others do not: a `write_all` that
+/// returned on `EINTR` failed this 5 times in 5.)
 #[test]
 fn write_all_retries_writes_interrupted_before_any_byte() {
     const SIGNALS: usize = 5;

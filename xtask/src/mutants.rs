@@ -8,10 +8,14 @@
 //!
 //! 1. the whole library with default features (std), natively, with its whole test suite;
 //! 2. the no_std fd and `IoSlice` types (compiled only without `std`), with the library's tests;
-//! 3. `rt`, `panic-handler` and `mem`, and the typed syscalls only `rt` uses, through the
-//!    freestanding examples (`cargo test -p xtask` builds and runs them natively);
-//! 4. the typed syscalls' per-architecture paths (`dup2` over `dup3`; offset words, the pad
-//!    register and `_llseek`) under qemu-aarch64 and qemu-arm, with the tests that reach them.
+//! 3. `rt`, `panic-handler` and `mem` through the freestanding examples (`cargo test -p xtask`
+//!    builds and runs them natively);
+//! 4. the typed syscalls only `rt` uses, through the examples too;
+//! 5. `dup2` over `dup3` under qemu-aarch64, and 6. offset words, the pad register and
+//!    `_llseek` under qemu-arm, each with the tests that reach those paths.
+//!
+//! A mutant missed by one pass and unviable in another is listed apart: it is unviable if the
+//! pass that missed it leaves its code out, and a survivor if not, which only reading it tells.
 //!
 //! The `arch/` files hold macros and asm, which cargo-mutants does not mutate: it reports no
 //! mutant there, and the qemu passes test what those files feed.
@@ -90,7 +94,7 @@ const PASSES: &[Pass] = &[
             "--test-package",
             "xtask",
             "--re",
-            "fd_is_closed|open_dev_null_as|exit_group",
+            "fd_is_open|open_dev_null_as|exit_group",
         ],
         target: None,
         tests: &[],
@@ -193,6 +197,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     }
 
     let mut merged: std::collections::BTreeMap<String, Outcome> = Default::default();
+    let mut ever_missed = std::collections::BTreeSet::new();
     let mut rows = Vec::new();
     for pass in selected {
         let number = PASSES
@@ -202,6 +207,11 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             + 1;
         println!("==> pass {number}: {}", pass.name);
         let out = out_root.join(format!("pass-{number}"));
+        // A pass with no mutant in the change writes nothing: an old run's lists must not be
+        // read as this one's.
+        if out.exists() {
+            std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        }
         let mut command = setup::cargo(&root);
         command.args(["mutants", "--no-shuffle", "--jobs", &jobs]);
         command.arg("--output").arg(&out);
@@ -219,6 +229,9 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         let outcomes = read_outcomes(&out.join("mutants.out"));
         rows.push((number, pass.name, tally(outcomes.values())));
         for (name, outcome) in outcomes {
+            if outcome == Outcome::Missed {
+                ever_missed.insert(name.clone());
+            }
             let slot = merged.entry(name).or_insert(outcome);
             *slot = (*slot).max(outcome);
         }
@@ -241,6 +254,9 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         match outcome {
             Outcome::Missed => println!("survived: {name}"),
             Outcome::Timeout => println!("hangs (caught by a timeout): {name}"),
+            Outcome::Unviable if ever_missed.contains(name) => {
+                println!("unviable in one pass, missed in another (read it): {name}");
+            }
             Outcome::Caught | Outcome::Unviable => {}
         }
     }

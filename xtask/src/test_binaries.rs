@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// The environment variables that change what a test does. The harness removes them from
 /// every run and sets the ones it means, so the caller's shell cannot leak into a result.
-const HARNESS_VARIABLE_PREFIXES: &[&str] = &["QEMU_", "BARECALL_"];
+const HARNESS_VARIABLE_PREFIXES: &[&str] = &["QEMU_", "BARECALL_", "RUST_TEST_"];
 
 /// The one such variable the caller may give on purpose: it repeats a differential run.
 pub const SEED_VARIABLE: &str = "BARECALL_SEED";
