@@ -51,6 +51,12 @@ macro_rules! svc_clobbering_sve_state {
     };
 }
 
+/// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
+/// whose 64-bit-offset form has a number of its own renamed to it (none here).
+pub(crate) mod nr {
+    pub(crate) use linux_raw_sys::general::*;
+}
+
 /// `arch_syscall!([extra options], nr, args...)`: one `svc 0`, evaluating to `x0`.
 macro_rules! arch_syscall {
     ([$($opt:ident),*], $nr:expr) => {{

@@ -39,6 +39,14 @@ macro_rules! svc_with_nr_in_r7 {
     };
 }
 
+/// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
+/// whose 64-bit-offset form has a number of its own renamed to it.
+pub(crate) mod nr {
+    pub(crate) use linux_raw_sys::general::*;
+    // 32-bit arm has only the 64-bit-offset form for programs with a 64-bit `off_t`.
+    pub(crate) use linux_raw_sys::general::__NR_fcntl64 as __NR_fcntl;
+}
+
 /// `arch_syscall!([extra options], nr, args...)`: one `svc 0`, evaluating to `r0`.
 macro_rules! arch_syscall {
     ([$($opt:ident),*], $nr:expr) => {{

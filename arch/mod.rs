@@ -7,7 +7,7 @@
 //! the process with that same instruction.
 //!
 //! Every function returns the kernel's raw result: a value in `-4095..=-1`, read as `isize`, is
-//! `-errno`; anything else is success. The typed layer in `crate::syscalls` decodes it.
+//! `-errno`; anything else is success. The conversion core (`src/conv.rs`) decodes it.
 //!
 //! Each architecture file defines `arch_syscall!` (the instruction, registers and clobbers) and
 //! `syscall1_noreturn`; the functions themselves are generated here once, so the architecture
@@ -68,6 +68,7 @@ mod imp;
 #[path = "x86_64.rs"]
 mod imp;
 
+pub(crate) use imp::nr;
 pub use imp::syscall1_noreturn;
 
 /// Ends the process at once with the architecture's trap instruction (SIGILL; SIGTRAP on

@@ -8,6 +8,12 @@
 //! - Trap: `ud2` (SIGILL), after every call that must not return and wherever the
 //!   program must end at once: see [`trap_instruction`].
 
+/// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
+/// whose 64-bit-offset form has a number of its own renamed to it (none here).
+pub(crate) mod nr {
+    pub(crate) use linux_raw_sys::general::*;
+}
+
 /// `arch_syscall!([extra options], nr, args...)`: one `syscall`, evaluating to `rax`.
 macro_rules! arch_syscall {
     ([$($opt:ident),*], $nr:expr $(, $a0:expr $(, $a1:expr $(, $a2:expr $(, $a3:expr $(, $a4:expr $(, $a5:expr)?)?)?)?)?)?) => {{

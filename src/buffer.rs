@@ -192,3 +192,96 @@ impl private::Sealed<u8> for SpareCapacity<'_, u8> {
         len
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::MaybeUninit;
+
+    // The tests below make no system call, so that Miri can run them (`cargo xtask miri`):
+    // Miri checks the unsafe code they reach for undefined behaviour.
+
+    /// What `io::read` does with a `Buffer`, minus the kernel: copies up to `parts_mut`'s
+    /// length of `data` to its start, then calls `assume_init` with the count.
+    fn fake_read<B: Buffer<u8>>(mut buf: B, data: &[u8]) -> B::Output {
+        let (ptr, len) = buf.parts_mut();
+        let n = len.min(data.len());
+        // SAFETY: `parts_mut` is writable for `len` bytes and `n <= len`; `data` is a separate
+        // borrow, so the two do not overlap; after the copy the first `n` bytes are initialized.
+        unsafe {
+            core::ptr::copy_nonoverlapping(data.as_ptr(), ptr, n);
+            buf.assume_init(n)
+        }
+    }
+
+    #[test]
+    fn buffer_forms_take_what_a_read_gives() {
+        let mut slice = [0xAAu8; 8];
+        assert_eq!(fake_read(&mut slice[..], b"abc"), 3);
+        assert_eq!(&slice, b"abc\xAA\xAA\xAA\xAA\xAA");
+        assert_eq!(fake_read(&mut slice[..], b"0123456789"), 8);
+        assert_eq!(&slice, b"01234567");
+        assert_eq!(fake_read(&mut slice[..0], b"abc"), 0);
+
+        let mut array = [0u8; 4];
+        assert_eq!(fake_read(&mut array, b"xy"), 2);
+        assert_eq!(array, *b"xy\0\0");
+        assert_eq!(fake_read(&mut array, b"123456"), 4);
+        assert_eq!(array, *b"1234");
+
+        // Uninitialized storage: the filled part and the rest, in order, without overlap.
+        let mut storage = [MaybeUninit::<u8>::uninit(); 8];
+        let (filled, rest) = fake_read(&mut storage[..], b"xyz");
+        assert_eq!(filled, b"xyz");
+        assert_eq!(rest.len(), 5);
+        filled[0] = b'X';
+        rest[0].write(b'!');
+        assert_eq!(filled.as_ptr_range().end, rest.as_ptr().cast::<u8>());
+        // SAFETY: bytes 0..4 were written above (the read, then `rest[0]`).
+        let first: [u8; 4] = core::array::from_fn(|i| unsafe { storage[i].assume_init() });
+        assert_eq!(&first, b"Xyz!");
+
+        let mut storage = [MaybeUninit::<u8>::uninit(); 3];
+        let (filled, rest) = fake_read(&mut storage, b"abcdef");
+        assert_eq!((&*filled, rest.len()), (&b"abc"[..], 0));
+        let (filled, rest) = fake_read(&mut storage, b"");
+        assert_eq!((filled.len(), rest.len()), (0, 3));
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn buffer_spare_capacity_appends_without_allocating() {
+        use super::spare_capacity;
+        let mut vec = std::vec::Vec::with_capacity(8);
+        vec.push(b'>');
+        let capacity = vec.capacity();
+        let n = fake_read(spare_capacity(&mut vec), b"abcdefghijklmnop");
+        assert_eq!(n, capacity - 1);
+        assert_eq!(vec.len(), capacity);
+        assert_eq!(&vec[..], &b">abcdefghijklmnop"[..capacity]);
+        assert_eq!(vec.capacity(), capacity);
+        // Full, or never allocated: nothing to read into.
+        assert_eq!(fake_read(spare_capacity(&mut vec), b"more"), 0);
+        let mut empty: std::vec::Vec<u8> = std::vec::Vec::new();
+        assert_eq!(fake_read(spare_capacity(&mut empty), b"more"), 0);
+        assert!(empty.is_empty());
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn buffer_vec_forms_read_into_their_length() {
+        let mut vec = std::vec![0xAAu8; 4];
+        vec.reserve(16);
+        assert_eq!(fake_read(&mut vec, b"abcdefgh"), 4);
+        assert_eq!(
+            &vec[..],
+            b"abcd",
+            "the length bounds the read, not the capacity"
+        );
+
+        let mut uninit = std::vec![MaybeUninit::<u8>::uninit(); 5];
+        let (filled, rest) = fake_read(&mut uninit, b"xy");
+        assert_eq!((&*filled, rest.len()), (&b"xy"[..], 3));
+        assert_eq!(filled.as_ptr_range().end, rest.as_ptr().cast::<u8>());
+    }
+}

@@ -36,6 +36,14 @@ macro_rules! flags {
             }
         }
 
+        /// The bits, as the register of a syscall argument.
+        impl From<$Name> for $crate::conv::Arg<'static> {
+            #[inline(always)]
+            fn from(flags: $Name) -> Self {
+                $crate::conv::size(flags.bits() as usize)
+            }
+        }
+
         impl core::fmt::Debug for $Name {
             #[inline]
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -70,20 +70,26 @@ extern crate std;
 #[path = "../arch/mod.rs"]
 pub mod raw;
 
-mod syscalls;
-
+#[macro_use]
+mod conv;
+mod errno;
 #[macro_use]
 mod flags;
 
 pub mod buffer;
 pub mod fd;
+#[cfg(feature = "fs")]
 pub mod fs;
 pub mod io;
 pub mod mem;
+#[cfg(feature = "fs")]
 pub mod path;
+#[cfg(feature = "pipe")]
 pub mod pipe;
+#[cfg(feature = "process")]
 pub mod process;
 pub mod rt;
+#[cfg(feature = "stdio")]
 pub mod stdio;
 
 /// Serializes the unit tests that open or close fds, so that a number one test just closed

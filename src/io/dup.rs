@@ -1,17 +1,7 @@
 //! Functions which duplicate file descriptors.
 
 use crate::fd::{AsFd, OwnedFd};
-use crate::io::Result;
-
-flags! {
-    /// `O_*` flags for [`dup3`].
-    pub struct DupFlags: u32 {
-        /// `O_CLOEXEC`
-        const CLOEXEC = linux_raw_sys::general::O_CLOEXEC;
-        /// Bits this version does not name: kept, and passed to the kernel as they are.
-        const _ = !0;
-    }
-}
+use crate::io::{DupFlags, Result};
 
 /// `dup(fd)`—Creates a new `OwnedFd` for the same open file as `fd`.
 ///
@@ -22,7 +12,7 @@ flags! {
 ///  - [Linux `dup(2)`](https://man7.org/linux/man-pages/man2/dup.2.html)
 #[inline]
 pub fn dup<Fd: AsFd>(fd: Fd) -> Result<OwnedFd> {
-    crate::syscalls::dup(fd.as_fd())
+    crate::io::syscalls::dup(fd.as_fd())
 }
 
 /// `dup2(fd, new)`—Makes `new` refer to the open file of `fd`.
@@ -35,7 +25,7 @@ pub fn dup<Fd: AsFd>(fd: Fd) -> Result<OwnedFd> {
 ///  - [Linux `dup2(2)`](https://man7.org/linux/man-pages/man2/dup2.2.html)
 #[inline]
 pub fn dup2<Fd: AsFd>(fd: Fd, new: &mut OwnedFd) -> Result<()> {
-    crate::syscalls::dup2(fd.as_fd(), new)
+    crate::io::syscalls::dup2(fd.as_fd(), new)
 }
 
 /// `dup3(fd, new, flags)`—[`dup2`] with flags.
@@ -46,5 +36,5 @@ pub fn dup2<Fd: AsFd>(fd: Fd, new: &mut OwnedFd) -> Result<()> {
 ///  - [Linux `dup3(2)`](https://man7.org/linux/man-pages/man2/dup3.2.html)
 #[inline]
 pub fn dup3<Fd: AsFd>(fd: Fd, new: &mut OwnedFd, flags: DupFlags) -> Result<()> {
-    crate::syscalls::dup3(fd.as_fd(), new, flags)
+    crate::io::syscalls::dup3(fd.as_fd(), new, flags)
 }

@@ -3,17 +3,7 @@
 //! 32-bit arm uses `fcntl64`, the others `fcntl`.
 
 use crate::fd::{AsFd, OwnedFd, RawFd};
-use crate::io::Result;
-
-flags! {
-    /// `FD_*` flags of a file descriptor, for [`fcntl_getfd`] and [`fcntl_setfd`].
-    pub struct FdFlags: u32 {
-        /// `FD_CLOEXEC`
-        const CLOEXEC = linux_raw_sys::general::FD_CLOEXEC;
-        /// Bits this version does not name: kept, and passed to the kernel as they are.
-        const _ = !0;
-    }
-}
+use crate::io::{FdFlags, Result};
 
 /// `fcntl(fd, F_GETFD)`—Returns a file descriptor's flags.
 ///
@@ -21,7 +11,7 @@ flags! {
 ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 #[inline]
 pub fn fcntl_getfd<Fd: AsFd>(fd: Fd) -> Result<FdFlags> {
-    crate::syscalls::fcntl_getfd(fd.as_fd())
+    crate::io::syscalls::fcntl_getfd(fd.as_fd())
 }
 
 /// `fcntl(fd, F_SETFD, flags)`—Sets a file descriptor's flags.
@@ -30,7 +20,7 @@ pub fn fcntl_getfd<Fd: AsFd>(fd: Fd) -> Result<FdFlags> {
 ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 #[inline]
 pub fn fcntl_setfd<Fd: AsFd>(fd: Fd, flags: FdFlags) -> Result<()> {
-    crate::syscalls::fcntl_setfd(fd.as_fd(), flags)
+    crate::io::syscalls::fcntl_setfd(fd.as_fd(), flags)
 }
 
 /// `fcntl(fd, F_DUPFD_CLOEXEC, min)`—Creates a new `OwnedFd`, numbered at least `min`, with
@@ -42,5 +32,5 @@ pub fn fcntl_setfd<Fd: AsFd>(fd: Fd, flags: FdFlags) -> Result<()> {
 ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 #[inline]
 pub fn fcntl_dupfd_cloexec<Fd: AsFd>(fd: Fd, min: RawFd) -> Result<OwnedFd> {
-    crate::syscalls::fcntl_dupfd_cloexec(fd.as_fd(), min)
+    crate::fd::syscalls::fcntl_dupfd_cloexec(fd.as_fd(), min)
 }

@@ -14,7 +14,7 @@ use crate::io::Result;
 ///  - [Linux `ioctl(2)`](https://man7.org/linux/man-pages/man2/ioctl.2.html)
 #[inline]
 pub fn ioctl_fioclex<Fd: AsFd>(fd: Fd) -> Result<()> {
-    crate::syscalls::ioctl_fioclex(fd.as_fd())
+    crate::io::syscalls::ioctl_fioclex(fd.as_fd())
 }
 
 /// `ioctl(fd, FIONCLEX, NULL)`—Clears the close-on-exec flag.
@@ -26,7 +26,7 @@ pub fn ioctl_fioclex<Fd: AsFd>(fd: Fd) -> Result<()> {
 ///  - [Linux `ioctl(2)`](https://man7.org/linux/man-pages/man2/ioctl.2.html)
 #[inline]
 pub fn ioctl_fionclex<Fd: AsFd>(fd: Fd) -> Result<()> {
-    crate::syscalls::ioctl_fionclex(fd.as_fd())
+    crate::io::syscalls::ioctl_fionclex(fd.as_fd())
 }
 
 /// `ioctl(fd, FIONBIO, &value)`—Turns non-blocking mode (`O_NONBLOCK`) on or off.
@@ -35,7 +35,7 @@ pub fn ioctl_fionclex<Fd: AsFd>(fd: Fd) -> Result<()> {
 ///  - [Linux `ioctl_tty(2)`, `FIONBIO`](https://man7.org/linux/man-pages/man2/ioctl_tty.2.html)
 #[inline]
 pub fn ioctl_fionbio<Fd: AsFd>(fd: Fd, value: bool) -> Result<()> {
-    crate::syscalls::ioctl_fionbio(fd.as_fd(), value)
+    crate::io::syscalls::ioctl_fionbio(fd.as_fd(), value)
 }
 
 /// `ioctl(fd, FIONREAD)`—Returns the number of bytes ready to be read.
@@ -47,5 +47,5 @@ pub fn ioctl_fionbio<Fd: AsFd>(fd: Fd, value: bool) -> Result<()> {
 ///  - [Linux `ioctl_tty(2)`, `FIONREAD`](https://man7.org/linux/man-pages/man2/ioctl_tty.2.html)
 #[inline]
 pub fn ioctl_fionread<Fd: AsFd>(fd: Fd) -> Result<u64> {
-    crate::syscalls::ioctl_fionread(fd.as_fd())
+    crate::io::syscalls::ioctl_fionread(fd.as_fd())
 }

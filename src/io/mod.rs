@@ -1,30 +1,31 @@
 //! I/O operations: rustix's `io` module, item for item.
 //!
-//! If you're looking for `SeekFrom`, it's in the [`fs`](crate::fs) module.
+//! If you're looking for `SeekFrom`, it's in the `fs` module (feature `fs`).
 
 mod close;
 mod dup;
-mod errno;
 mod fcntl;
 mod fmt;
 mod ioctl;
 mod read_write;
+pub(crate) mod syscalls;
+mod types;
 
+pub use crate::errno::{Errno, Result};
 pub use close::close;
-pub use dup::{dup, dup2, dup3, DupFlags};
-pub use errno::Errno;
-pub use fcntl::{fcntl_dupfd_cloexec, fcntl_getfd, fcntl_setfd, FdFlags};
+#[cfg(feature = "try_close")]
+pub use close::try_close;
+pub use dup::{dup, dup2, dup3};
+pub use fcntl::{fcntl_dupfd_cloexec, fcntl_getfd, fcntl_setfd};
 #[doc(hidden)]
 pub use fmt::_print;
 pub use fmt::{BufferedWriter, FdWriter};
 pub use ioctl::{ioctl_fioclex, ioctl_fionbio, ioctl_fionclex, ioctl_fionread};
 pub use read_write::{
     pread, preadv, preadv2, pwrite, pwritev, pwritev2, read, read_exact, read_full, readv, write,
-    write_all, writev, IoSlice, IoSliceMut, ReadWriteFlags,
+    write_all, writev,
 };
-
-/// A specialized `Result` whose error is [`Errno`].
-pub type Result<T> = core::result::Result<T, Errno>;
+pub use types::{DupFlags, FdFlags, IoSlice, IoSliceMut, ReadWriteFlags};
 
 /// Calls `f` until it returns something other than `Err(Errno::INTR)`.
 ///

@@ -1,17 +1,15 @@
-//! Opening files and moving the file offset: just enough of rustix's `fs` to obtain fds.
+//! The fs module's types: what its typed syscalls take and return, re-exported by `fs`.
 
-use crate::fd::{AsFd, BorrowedFd, OwnedFd};
-use crate::io::Result;
-use crate::path;
+use crate::fd::BorrowedFd;
 use linux_raw_sys::general as k;
 
-/// `AT_FDCWD`: the current working directory, as a directory fd for [`openat`].
+/// `AT_FDCWD`: the current working directory, as a directory fd for [`openat`](crate::fs::openat).
 // SAFETY: AT_FDCWD is not an fd but a value every *at call accepts in place of one, and it
 // cannot be closed; nothing ever closes a `BorrowedFd`.
 pub const CWD: BorrowedFd<'static> = unsafe { BorrowedFd::borrow_raw(k::AT_FDCWD) };
 
 flags! {
-    /// `O_*` flags for [`open`] and [`openat`].
+    /// `O_*` flags for [`open`](crate::fs::open) and [`openat`](crate::fs::openat).
     ///
     /// `O_LARGEFILE` is always added: 32-bit arm needs it for files past 2 GiB, and 64-bit
     /// kernels set it themselves.
@@ -62,7 +60,7 @@ flags! {
 }
 
 flags! {
-    /// `S_I*` permission bits for files that [`open`] and [`openat`] create.
+    /// `S_I*` permission bits for files that [`open`](crate::fs::open) and [`openat`](crate::fs::openat) create.
     pub struct Mode: u32 {
         /// `S_IRWXU`
         const RWXU = k::S_IRWXU;
@@ -99,7 +97,7 @@ flags! {
     }
 }
 
-/// Where [`seek`] moves the file offset to.
+/// Where [`seek`](crate::fs::seek) moves the file offset to.
 #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
 pub enum SeekFrom {
     /// `SEEK_SET`: this many bytes from the start. 2^63 or more is `Errno::INVAL`.
@@ -112,38 +110,4 @@ pub enum SeekFrom {
     Data(u64),
     /// `SEEK_HOLE`: the first hole at or after this offset.
     Hole(u64),
-}
-
-/// `openat(dirfd, path, oflags, mode)`—Opens a file relative to a directory fd.
-///
-/// # References
-///  - [Linux `openat(2)`](https://man7.org/linux/man-pages/man2/openat.2.html)
-#[inline]
-pub fn openat<P: path::Arg, Fd: AsFd>(
-    dirfd: Fd,
-    path: P,
-    oflags: OFlags,
-    create_mode: Mode,
-) -> Result<OwnedFd> {
-    path.into_with_c_str(|path| crate::syscalls::openat(dirfd.as_fd(), path, oflags, create_mode))
-}
-
-/// `open(path, oflags, mode)`—Opens a file: `openat(CWD, ...)`.
-///
-/// # References
-///  - [Linux `open(2)`](https://man7.org/linux/man-pages/man2/open.2.html)
-#[inline]
-pub fn open<P: path::Arg>(path: P, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
-    openat(CWD, path, flags, mode)
-}
-
-/// `lseek(fd, offset, whence)`—Moves the file offset; returns the new one.
-///
-/// 32-bit arm uses `_llseek`, so offsets past 4 GiB work there too.
-///
-/// # References
-///  - [Linux `lseek(2)`](https://man7.org/linux/man-pages/man2/lseek.2.html)
-#[inline]
-pub fn seek<Fd: AsFd>(fd: Fd, pos: SeekFrom) -> Result<u64> {
-    crate::syscalls::lseek(fd.as_fd(), pos)
 }

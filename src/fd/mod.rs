@@ -5,6 +5,8 @@
 //! supplies types with the same names, layout and semantics: an `OwnedFd` closes its fd when
 //! dropped, a `BorrowedFd<'a>` is an fd kept open for `'a`.
 
+pub(crate) mod syscalls;
+
 #[cfg(feature = "std")]
 pub use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
@@ -117,8 +119,8 @@ mod no_std_fd {
         ///
         /// # References
         ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-        pub fn try_clone_to_owned(&self) -> crate::io::Result<OwnedFd> {
-            crate::syscalls::fcntl_dupfd_cloexec(*self, 3)
+        pub fn try_clone_to_owned(&self) -> crate::errno::Result<OwnedFd> {
+            crate::fd::syscalls::fcntl_dupfd_cloexec(*self, 3)
         }
     }
 
@@ -127,7 +129,7 @@ mod no_std_fd {
         ///
         /// # References
         ///  - [Linux `fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-        pub fn try_clone(&self) -> crate::io::Result<Self> {
+        pub fn try_clone(&self) -> crate::errno::Result<Self> {
             self.as_fd().try_clone_to_owned()
         }
     }
@@ -136,7 +138,7 @@ mod no_std_fd {
         #[inline]
         fn drop(&mut self) {
             // SAFETY: an `OwnedFd` owns its fd, and this is the last use of it.
-            unsafe { crate::syscalls::close(self.fd.get()) }
+            unsafe { crate::fd::syscalls::close(self.fd.get()) }
         }
     }
 

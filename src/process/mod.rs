@@ -1,4 +1,6 @@
-//! Ending the process.
+//! Processes: rustix's `process` module (feature `process`), and `exit`.
+
+pub(crate) mod syscalls;
 
 /// `exit_group(status)`—Ends every thread of the process, with exit status `status & 0xff`.
 ///
@@ -8,5 +10,5 @@
 ///  - [Linux `exit_group(2)`](https://man7.org/linux/man-pages/man2/exit_group.2.html)
 #[inline]
 pub fn exit(status: i32) -> ! {
-    crate::syscalls::exit_group(status)
+    syscalls::exit_group(status)
 }

@@ -29,12 +29,14 @@ pub struct Errno(Code);
 /// `u32`.
 type Code = NonZeroU32;
 
+/// A specialized `Result` whose error is [`Errno`].
+pub type Result<T> = core::result::Result<T, Errno>;
+
 // The layouts the paragraph above relies on (rustc's choice, so checked).
 static_assertions::assert_eq_size!(Errno, u32);
 static_assertions::assert_eq_size!(Option<Errno>, u32);
-static_assertions::assert_eq_size!(crate::io::Result<()>, u32);
-static_assertions::assert_eq_size!(crate::io::Result<crate::io::FdFlags>, u64);
-static_assertions::assert_eq_size!(crate::io::Result<usize>, [usize; 2]);
+static_assertions::assert_eq_size!(Result<()>, u32);
+static_assertions::assert_eq_size!(Result<usize>, [usize; 2]);
 
 /// `EINVAL` as a code.
 const EINVAL: Code = match Code::new(errno::EINVAL) {
@@ -308,5 +310,45 @@ impl From<Errno> for std::io::Error {
     #[inline]
     fn from(err: Errno) -> Self {
         Self::from_raw_os_error(err.raw_os_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_names_and_messages() {
+        use std::string::ToString;
+        for code in 1..=133 {
+            let errno = Errno::from_raw_os_error(code);
+            if code == 41 || code == 58 {
+                assert_eq!(
+                    (errno.name(), errno.description()),
+                    ("EUNKNOWN", "Unknown error")
+                );
+            } else {
+                assert!(errno.name().starts_with('E'), "{code}");
+                assert_ne!(errno.description(), "Unknown error", "{code}");
+            }
+        }
+        assert_eq!(Errno::BADF.name(), "EBADF");
+        assert_eq!(Errno::BADF.description(), "Bad file descriptor");
+        assert_eq!(
+            Errno::BADF.to_string(),
+            "Bad file descriptor (EBADF, os error 9)"
+        );
+        assert_eq!(std::format!("{:?}", Errno::WOULDBLOCK), "EAGAIN");
+        assert_eq!(
+            std::format!("{:?}", Errno::from_raw_os_error(500)),
+            "Errno(500)"
+        );
+        assert_eq!(
+            Errno::from_raw_os_error(4095).to_string(),
+            "Unknown error (EUNKNOWN, os error 4095)"
+        );
+        for raw in [0, -1, 4096, i32::MAX, i32::MIN] {
+            assert_eq!(Errno::from_raw_os_error(raw), Errno::INVAL);
+        }
     }
 }

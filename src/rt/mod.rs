@@ -21,6 +21,9 @@
 use core::ffi::{c_char, CStr};
 use core::fmt;
 
+#[cfg(feature = "rt")]
+mod syscalls;
+
 /// `AT_*` keys of the auxiliary vector that barecall names (see `getauxval(3)`).
 pub mod aux {
     /// `AT_PAGESZ`: the page size.
@@ -295,9 +298,9 @@ fn open_missing_standard_streams() {
     for fd in 0..3 {
         // The lower numbers are open by now, so a missing `fd` is the lowest free number. A
         // check that cannot tell (a seccomp policy refusing `fcntl`) ends the process too.
-        let replaced = match crate::syscalls::fd_is_open(fd) {
+        let replaced = match syscalls::fd_is_open(fd) {
             Some(true) => true,
-            Some(false) => crate::syscalls::open_dev_null_as(fd),
+            Some(false) => syscalls::open_dev_null_as(fd),
             None => false,
         };
         if !replaced {

@@ -1,0 +1,10 @@
+//! Filesystem calls: rustix's `fs` module (feature `fs`).
+
+mod at;
+mod fd;
+pub(crate) mod syscalls;
+mod types;
+
+pub use at::{open, openat};
+pub use fd::seek;
+pub use types::{Mode, OFlags, SeekFrom, CWD};
