@@ -91,6 +91,8 @@ pub mod process;
 pub mod rt;
 #[cfg(feature = "stdio")]
 pub mod stdio;
+#[cfg(any(feature = "fs", feature = "process"))]
+mod ugid;
 
 /// Serializes the unit tests that open or close fds, so that a number one test just closed
 /// cannot be reused by another before it checks that it is closed.
