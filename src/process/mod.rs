@@ -2,6 +2,8 @@
 
 pub(crate) mod syscalls;
 
+pub use crate::ugid::{Gid, RawGid, RawUid, Uid};
+
 /// `exit_group(status)`—Ends every thread of the process, with exit status `status & 0xff`.
 ///
 /// Nothing runs afterwards: no destructors, no `atexit` handlers, no flushing of std's buffers.
