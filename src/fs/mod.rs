@@ -5,7 +5,7 @@ mod fd;
 pub(crate) mod syscalls;
 mod types;
 
-pub use crate::ugid::{Gid, RawGid, RawUid, Uid};
+pub use crate::ugid::{Gid, Uid};
 pub use at::{open, openat};
 pub use fd::seek;
 pub use types::{Mode, OFlags, SeekFrom, CWD};
