@@ -264,7 +264,7 @@ pub(crate) fn getdents64(
 }
 
 /// `fcntl(fd, F_GETFL)`: the file status flags (`__NR_fcntl` is `fcntl64` on 32-bit arm).
-/// For `Dir::read_from`.
+/// For `Dir::read_from`. (fsfile has the same function, ungated: merge keeps theirs.)
 #[cfg(feature = "alloc")]
 #[inline]
 pub(crate) fn fcntl_getfl(fd: BorrowedFd<'_>) -> Result<OFlags> {

@@ -113,10 +113,11 @@ pub enum SeekFrom {
 }
 
 // ---- fsdir: (from fsfile; identical, merge keeps one) ----
-// `AtFlags` is copied from the fsfile branch (commit 9a3cdcc), identical but for its first doc
-// lines: `statat` and `statx` are plain text here, as this branch does not have them (their
-// links would break the doc build). `RawMode` and `FileType` were not there yet: they are
-// defined here as rustix 1.x has them.
+// `AtFlags` (fsfile commit 9a3cdcc), `RawMode` and `FileType` (fsfile commit 2d1062b) are
+// copied from the fsfile branch, identical but for doc links to items this branch does not
+// have (`statat`, `statx`, `Stat::st_mode`), which are plain text here so that the doc build
+// stays clean. fsfile's `Mode::from_raw_mode`/`as_raw_mode` and its `From` impls, in the same
+// commit, are not copied (not needed here).
 
 flags! {
     /// `AT_*` flags for the `*at` calls (`statat`, `statx`, [`unlinkat`](crate::fs::unlinkat),
@@ -145,10 +146,10 @@ flags! {
     }
 }
 
-/// A file's mode as a raw integer: `st_mode`, `S_IF*` type bits and permission bits together.
+/// `mode_t`: a file's type and permission bits as one integer, as in `Stat::st_mode`.
 pub type RawMode = u32;
 
-/// The type of a file: the `S_IFMT` bits of its mode, or a directory entry's `d_type`.
+/// A file's type: the `S_IFMT` bits of `Stat::st_mode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileType {
     /// `S_IFREG`
@@ -158,7 +159,6 @@ pub enum FileType {
     /// `S_IFLNK`
     Symlink = k::S_IFLNK as isize,
     /// `S_IFIFO`
-    #[doc(alias = "IFO")]
     Fifo = k::S_IFIFO as isize,
     /// `S_IFSOCK`
     Socket = k::S_IFSOCK as isize,
@@ -166,12 +166,12 @@ pub enum FileType {
     CharacterDevice = k::S_IFCHR as isize,
     /// `S_IFBLK`
     BlockDevice = k::S_IFBLK as isize,
-    /// Anything else, or a type the filesystem did not report (`DT_UNKNOWN`).
+    /// Anything else (no type the kernel defines).
     Unknown,
 }
 
 impl FileType {
-    /// The type named by the `S_IFMT` bits of `st_mode`; the other bits are ignored.
+    /// The type named by the `S_IFMT` bits of a raw `st_mode`; the other bits are ignored.
     #[inline]
     pub const fn from_raw_mode(st_mode: RawMode) -> Self {
         match st_mode & k::S_IFMT {
@@ -186,7 +186,7 @@ impl FileType {
         }
     }
 
-    /// The `S_IFMT` bits for this type; `Unknown` gives all of them (`S_IFMT`).
+    /// The type's `S_IF*` bits; `Unknown` gives all of `S_IFMT`, as rustix does.
     #[inline]
     pub const fn as_raw_mode(self) -> RawMode {
         match self {
@@ -201,8 +201,10 @@ impl FileType {
         }
     }
 
-    /// The type a directory entry's `d_type` (`DT_*`) names.
+    /// The type named by a `linux_dirent64`'s `d_type` (`DT_*`); `DT_UNKNOWN` and values the
+    /// kernel does not define are `Unknown`.
     #[inline]
+    #[allow(dead_code)] // for the directory reader
     pub(crate) const fn from_dirent_d_type(d_type: u8) -> Self {
         match d_type as u32 {
             k::DT_REG => Self::RegularFile,
@@ -214,6 +216,48 @@ impl FileType {
             k::DT_BLK => Self::BlockDevice,
             _ => Self::Unknown,
         }
+    }
+
+    /// Whether this is a regular file.
+    #[inline]
+    pub fn is_file(self) -> bool {
+        self == Self::RegularFile
+    }
+
+    /// Whether this is a directory.
+    #[inline]
+    pub fn is_dir(self) -> bool {
+        self == Self::Directory
+    }
+
+    /// Whether this is a symbolic link.
+    #[inline]
+    pub fn is_symlink(self) -> bool {
+        self == Self::Symlink
+    }
+
+    /// Whether this is a FIFO (named pipe).
+    #[inline]
+    pub fn is_fifo(self) -> bool {
+        self == Self::Fifo
+    }
+
+    /// Whether this is a Unix-domain socket.
+    #[inline]
+    pub fn is_socket(self) -> bool {
+        self == Self::Socket
+    }
+
+    /// Whether this is a character device.
+    #[inline]
+    pub fn is_char_device(self) -> bool {
+        self == Self::CharacterDevice
+    }
+
+    /// Whether this is a block device.
+    #[inline]
+    pub fn is_block_device(self) -> bool {
+        self == Self::BlockDevice
     }
 }
 
