@@ -111,3 +111,32 @@ pub enum SeekFrom {
     /// `SEEK_HOLE`: the first hole at or after this offset.
     Hole(u64),
 }
+
+// ---- fsfile: AtFlags and the stat/fd-call types ----
+
+flags! {
+    /// `AT_*` flags for the `*at` calls ([`statat`](crate::fs::statat),
+    /// [`statx`](crate::fs::statx), `unlinkat`, `linkat`, `chownat`, ...).
+    pub struct AtFlags: u32 {
+        /// `AT_SYMLINK_NOFOLLOW`
+        const SYMLINK_NOFOLLOW = k::AT_SYMLINK_NOFOLLOW;
+        /// `AT_EACCESS`
+        const EACCESS = k::AT_EACCESS;
+        /// `AT_REMOVEDIR`
+        const REMOVEDIR = k::AT_REMOVEDIR;
+        /// `AT_SYMLINK_FOLLOW`
+        const SYMLINK_FOLLOW = k::AT_SYMLINK_FOLLOW;
+        /// `AT_NO_AUTOMOUNT`
+        const NO_AUTOMOUNT = k::AT_NO_AUTOMOUNT;
+        /// `AT_EMPTY_PATH`
+        const EMPTY_PATH = k::AT_EMPTY_PATH;
+        /// `AT_STATX_SYNC_AS_STAT`
+        const STATX_SYNC_AS_STAT = k::AT_STATX_SYNC_AS_STAT;
+        /// `AT_STATX_FORCE_SYNC`
+        const STATX_FORCE_SYNC = k::AT_STATX_FORCE_SYNC;
+        /// `AT_STATX_DONT_SYNC`
+        const STATX_DONT_SYNC = k::AT_STATX_DONT_SYNC;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
