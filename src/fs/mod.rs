@@ -8,4 +8,4 @@ mod types;
 pub use crate::ugid::{Gid, Uid};
 pub use at::{open, openat};
 pub use fd::seek;
-pub use types::{AtFlags, Mode, OFlags, SeekFrom, CWD};
+pub use types::{AtFlags, FileType, Mode, OFlags, RawMode, SeekFrom, CWD};

@@ -140,3 +140,150 @@ flags! {
         const _ = !0;
     }
 }
+
+/// `mode_t`: a file's type and permission bits as one integer, as in [`Stat::st_mode`].
+///
+/// [`Stat::st_mode`]: crate::fs::Stat::st_mode
+pub type RawMode = u32;
+
+impl Mode {
+    /// The permission bits of a raw `st_mode`, without its file-type (`S_IFMT`) bits.
+    #[inline]
+    pub const fn from_raw_mode(st_mode: RawMode) -> Self {
+        Self::from_bits_truncate(st_mode & !k::S_IFMT)
+    }
+
+    /// The mode as a raw `mode_t`.
+    #[inline]
+    pub const fn as_raw_mode(self) -> RawMode {
+        self.bits()
+    }
+}
+
+/// The permission bits of a raw `st_mode`, as [`Mode::from_raw_mode`] takes them.
+impl From<RawMode> for Mode {
+    #[inline]
+    fn from(st_mode: RawMode) -> Self {
+        Self::from_raw_mode(st_mode)
+    }
+}
+
+/// The mode as a raw `mode_t`.
+impl From<Mode> for RawMode {
+    #[inline]
+    fn from(mode: Mode) -> Self {
+        mode.as_raw_mode()
+    }
+}
+
+/// A file's type: the `S_IFMT` bits of [`Stat::st_mode`](crate::fs::Stat::st_mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    /// `S_IFREG`
+    RegularFile = k::S_IFREG as isize,
+    /// `S_IFDIR`
+    Directory = k::S_IFDIR as isize,
+    /// `S_IFLNK`
+    Symlink = k::S_IFLNK as isize,
+    /// `S_IFIFO`
+    Fifo = k::S_IFIFO as isize,
+    /// `S_IFSOCK`
+    Socket = k::S_IFSOCK as isize,
+    /// `S_IFCHR`
+    CharacterDevice = k::S_IFCHR as isize,
+    /// `S_IFBLK`
+    BlockDevice = k::S_IFBLK as isize,
+    /// Anything else (no type the kernel defines).
+    Unknown,
+}
+
+impl FileType {
+    /// The type named by the `S_IFMT` bits of a raw `st_mode`; the other bits are ignored.
+    #[inline]
+    pub const fn from_raw_mode(st_mode: RawMode) -> Self {
+        match st_mode & k::S_IFMT {
+            k::S_IFREG => Self::RegularFile,
+            k::S_IFDIR => Self::Directory,
+            k::S_IFLNK => Self::Symlink,
+            k::S_IFIFO => Self::Fifo,
+            k::S_IFSOCK => Self::Socket,
+            k::S_IFCHR => Self::CharacterDevice,
+            k::S_IFBLK => Self::BlockDevice,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The type's `S_IF*` bits; `Unknown` gives all of `S_IFMT`, as rustix does.
+    #[inline]
+    pub const fn as_raw_mode(self) -> RawMode {
+        match self {
+            Self::RegularFile => k::S_IFREG,
+            Self::Directory => k::S_IFDIR,
+            Self::Symlink => k::S_IFLNK,
+            Self::Fifo => k::S_IFIFO,
+            Self::Socket => k::S_IFSOCK,
+            Self::CharacterDevice => k::S_IFCHR,
+            Self::BlockDevice => k::S_IFBLK,
+            Self::Unknown => k::S_IFMT,
+        }
+    }
+
+    /// The type named by a `linux_dirent64`'s `d_type` (`DT_*`); `DT_UNKNOWN` and values the
+    /// kernel does not define are `Unknown`.
+    #[inline]
+    #[allow(dead_code)] // for the directory reader
+    pub(crate) const fn from_dirent_d_type(d_type: u8) -> Self {
+        match d_type as u32 {
+            k::DT_REG => Self::RegularFile,
+            k::DT_DIR => Self::Directory,
+            k::DT_LNK => Self::Symlink,
+            k::DT_FIFO => Self::Fifo,
+            k::DT_SOCK => Self::Socket,
+            k::DT_CHR => Self::CharacterDevice,
+            k::DT_BLK => Self::BlockDevice,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// Whether this is a regular file.
+    #[inline]
+    pub fn is_file(self) -> bool {
+        self == Self::RegularFile
+    }
+
+    /// Whether this is a directory.
+    #[inline]
+    pub fn is_dir(self) -> bool {
+        self == Self::Directory
+    }
+
+    /// Whether this is a symbolic link.
+    #[inline]
+    pub fn is_symlink(self) -> bool {
+        self == Self::Symlink
+    }
+
+    /// Whether this is a FIFO (named pipe).
+    #[inline]
+    pub fn is_fifo(self) -> bool {
+        self == Self::Fifo
+    }
+
+    /// Whether this is a Unix-domain socket.
+    #[inline]
+    pub fn is_socket(self) -> bool {
+        self == Self::Socket
+    }
+
+    /// Whether this is a character device.
+    #[inline]
+    pub fn is_char_device(self) -> bool {
+        self == Self::CharacterDevice
+    }
+
+    /// Whether this is a block device.
+    #[inline]
+    pub fn is_block_device(self) -> bool {
+        self == Self::BlockDevice
+    }
+}
