@@ -32,7 +32,8 @@ pub fn tell<Fd: AsFd>(fd: Fd) -> Result<u64> {
 /// `fstat(fd)`—The metadata of an open file.
 ///
 /// On 32-bit arm this is `statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS)`, for 64-bit
-/// times: see [`Stat`].
+/// times: see [`Stat`]. There, [`CWD`](crate::fs::CWD) is refused with `Errno::BADF` as the
+/// kernel's `fstat` refuses it (rustix's `statx` form reports the current directory).
 ///
 /// # References
 ///  - [Linux `fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html)
@@ -127,6 +128,8 @@ pub fn flock<Fd: AsFd>(fd: Fd, operation: FlockOperation) -> Result<()> {
 /// A `tv_nsec` of [`UTIME_NOW`](crate::fs::UTIME_NOW) or [`UTIME_OMIT`](crate::fs::UTIME_OMIT)
 /// sets that time to now or leaves it. 32-bit arm uses `utimensat_time64` (Linux 5.1 and
 /// later; unlike rustix, no fallback to the 32-bit-time call: `Errno::NOSYS` before 5.1).
+/// [`CWD`](crate::fs::CWD) is `Errno::BADF`, as in glibc (rustix passes it on and the kernel
+/// says `EFAULT`).
 ///
 /// # References
 ///  - [Linux `utimensat(2)`](https://man7.org/linux/man-pages/man2/utimensat.2.html)

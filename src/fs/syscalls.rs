@@ -119,9 +119,14 @@ pub(crate) fn statat(dirfd: BorrowedFd<'_>, path: &CStr, flags: AtFlags) -> Resu
 }
 
 /// 32-bit arm: `statx` of the fd itself (an empty path with `AT_EMPTY_PATH`), as rustix does.
+/// `statx` would take `AT_FDCWD` for the current directory, where `fstat` says EBADF; so does
+/// this (rustix does not).
 #[cfg(target_arch = "arm")]
 #[inline]
 pub(crate) fn fstat(fd: BorrowedFd<'_>) -> Result<Stat> {
+    if crate::fd::AsRawFd::as_raw_fd(&fd) == k::AT_FDCWD {
+        return Err(Errno::BADF);
+    }
     statx(fd, c"", AtFlags::EMPTY_PATH, StatxFlags::BASIC_STATS).and_then(stat_of_statx)
 }
 
@@ -454,8 +459,13 @@ pub(crate) fn utimensat(
     utimensat_raw(dirfd, path.into(), times, flags)
 }
 
+/// `AT_FDCWD` with a null path would be the kernel's EFAULT; it is no open file, so EBADF as
+/// for any other non-fd (and as glibc's `futimens` says).
 #[inline]
 pub(crate) fn futimens(fd: BorrowedFd<'_>, times: &Timestamps) -> Result<()> {
+    if crate::fd::AsRawFd::as_raw_fd(&fd) == k::AT_FDCWD {
+        return Err(Errno::BADF);
+    }
     utimensat_raw(fd, zero(), times, AtFlags::empty())
 }
 
