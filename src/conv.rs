@@ -234,6 +234,15 @@ macro_rules! syscall_readonly {
     };
 }
 
+// ---- fsfile: in-out pointers ----------------------------------------------------------------
+
+/// A pointer to one value the kernel reads and may update in place (`copy_file_range`'s
+/// offsets), or null for `None`.
+#[inline(always)]
+pub(crate) fn opt_by_mut<T>(value: Option<&mut T>) -> Arg<'_> {
+    Arg::new(value.map_or(0, |value| value as *mut T as usize))
+}
+
 // ---- Results ---------------------------------------------------------------------------------
 
 /// Decodes a raw result: `-4095..=-1` is `-errno`. One unsigned compare.
@@ -311,6 +320,9 @@ mod tests {
         );
         assert_eq!(ret_usize(-9_isize as usize), Err(Errno::BADF));
         assert_eq!(ret_usize(usize::MAX), Err(Errno::PERM));
+        assert_eq!(ret_c_uint(0x7FFF_FFFF), Ok(0x7FFF_FFFF));
+        // A 64-bit register holds every `unsigned int`; a 32-bit one has the errors at the top.
+        #[cfg(target_pointer_width = "64")]
         assert_eq!(ret_c_uint(0xFFFF_FFFF), Ok(u32::MAX));
         assert_eq!(ret_error(-2_isize as usize), Errno::NOENT);
         assert_eq!(ret_error(0), Errno::INVAL);
@@ -372,5 +384,13 @@ mod tests {
         assert_eq!(split(five_gib), (1 << 30, 1));
         #[cfg(target_pointer_width = "32")]
         assert_eq!(split(-1), (usize::MAX, usize::MAX));
+    }
+
+    #[test]
+    fn optional_in_out_pointers_are_null_or_the_address() {
+        let mut offset = 5u64;
+        let addr = &mut offset as *mut u64 as usize;
+        assert_eq!(opt_by_mut(Some(&mut offset)).into_raw(), addr);
+        assert_eq!(opt_by_mut(None::<&mut u64>).into_raw(), 0);
     }
 }

@@ -95,6 +95,9 @@ pub mod process;
 pub mod rt;
 #[cfg(feature = "stdio")]
 pub mod stdio;
+// fsfile: `Timespec`, which `fs` re-exports (and a future `time` module would too).
+#[cfg(feature = "fs")]
+mod timespec;
 #[cfg(any(feature = "fs", feature = "process"))]
 mod ugid;
 
