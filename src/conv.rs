@@ -374,3 +374,49 @@ mod tests {
         assert_eq!(split(-1), (usize::MAX, usize::MAX));
     }
 }
+
+// ---- Added for pipe, process, system (the `small` modules) -----------------------------------
+
+/// A pointer to a value the kernel reads and may write back (`splice`'s offsets), or null for
+/// `None`.
+#[inline(always)]
+pub(crate) fn opt_by_mut<T>(value: Option<&mut T>) -> Arg<'_> {
+    match value {
+        Some(value) => Arg::new(value as *mut T as usize),
+        None => zero(),
+    }
+}
+
+/// Decodes the result of a call that cannot fail (`getuid`, `umask`): the low 32 bits as a C
+/// `unsigned int`, with no error decoding, since every value is a valid answer (a uid of
+/// `0xffff_ffff` reads as `-1` on 32-bit arm).
+#[inline(always)]
+pub(crate) fn ret_c_uint_infallible(raw: usize) -> u32 {
+    raw as u32
+}
+
+/// Decodes the result of a call that cannot fail (`getpid`, `getppid`): the low 32 bits as a
+/// C `int`, with no error decoding.
+#[inline(always)]
+pub(crate) fn ret_c_int_infallible(raw: usize) -> c_int {
+    raw as c_int
+}
+
+#[cfg(test)]
+mod small_tests {
+    use super::*;
+
+    #[test]
+    fn optional_pointers_and_infallible_results() {
+        let mut offset = 5u64;
+        let addr = &mut offset as *mut u64 as usize;
+        assert_eq!(opt_by_mut(Some(&mut offset)).into_raw(), addr);
+        assert_eq!(opt_by_mut(None::<&mut u64>).into_raw(), 0);
+        // Every value is a value, -1 included: no errno.
+        assert_eq!(ret_c_uint_infallible(u32::MAX as usize), u32::MAX);
+        assert_eq!(ret_c_uint_infallible(usize::MAX), u32::MAX);
+        assert_eq!(ret_c_uint_infallible(0o022), 0o022);
+        assert_eq!(ret_c_int_infallible(1234), 1234);
+        assert_eq!(ret_c_int_infallible(usize::MAX), -1);
+    }
+}
