@@ -94,6 +94,17 @@ pub mod stdio;
 #[cfg(any(feature = "fs", feature = "process"))]
 mod ugid;
 
+// ---- Added by the `small` modules: ioctl (always, as in rustix), rand, system, thread -------
+pub mod ioctl;
+#[cfg(feature = "process")]
+mod pid;
+#[cfg(feature = "rand")]
+pub mod rand;
+#[cfg(feature = "system")]
+pub mod system;
+#[cfg(feature = "thread")]
+pub mod thread;
+
 /// Serializes the unit tests that open or close fds, so that a number one test just closed
 /// cannot be reused by another before it checks that it is closed.
 #[cfg(test)]
