@@ -308,7 +308,6 @@ fn vmsplice_out_of_a_pipe_into_buffers() {
     // SAFETY: the buffers are writable, made with `from_slice_mut`.
     let n = unsafe { vmsplice(&reader, &bufs, SpliceFlags::empty()) };
     assert_eq!(n, Ok(7));
-    drop(bufs);
     assert_eq!(&a, b"abc");
     assert_eq!(&b[..4], b"defg");
 }
