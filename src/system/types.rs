@@ -69,8 +69,9 @@ impl Uname {
 /// A field as a `CStr`, up to its first NUL.
 #[inline]
 fn field(bytes: &[core::ffi::c_char; 65]) -> &CStr {
-    // SAFETY: `c_char` (`i8` or `u8`) has the size and alignment of `u8`.
-    let bytes = unsafe { &*(bytes as *const [core::ffi::c_char; 65] as *const [u8; 65]) };
+    // SAFETY: `c_char` (`i8` or `u8`, by architecture) has the size and alignment of `u8`, and
+    // every bit pattern is valid for both.
+    let bytes = unsafe { &*core::ptr::from_ref(bytes).cast::<[u8; 65]>() };
     // `from_kernel` put a NUL in the last byte, so there always is one.
     CStr::from_bytes_until_nul(bytes).unwrap_or(c"")
 }
