@@ -113,6 +113,13 @@ pub(crate) fn by_mut<T>(value: &mut MaybeUninit<T>) -> Arg<'_> {
     Arg::new(value.as_mut_ptr() as usize)
 }
 
+/// A pointer to one value the kernel reads and may update in place (`copy_file_range`'s and
+/// `splice`'s offsets), or null for `None`.
+#[inline(always)]
+pub(crate) fn opt_by_mut<T>(value: Option<&mut T>) -> Arg<'_> {
+    Arg::new(value.map_or(0, |value| value as *mut T as usize))
+}
+
 /// The address of a slice the kernel reads (its length goes in another register).
 #[inline(always)]
 pub(crate) fn slice_addr<T>(slice: &[T]) -> Arg<'_> {
@@ -234,15 +241,6 @@ macro_rules! syscall_readonly {
     };
 }
 
-// ---- fsfile: in-out pointers ----------------------------------------------------------------
-
-/// A pointer to one value the kernel reads and may update in place (`copy_file_range`'s
-/// offsets), or null for `None`.
-#[inline(always)]
-pub(crate) fn opt_by_mut<T>(value: Option<&mut T>) -> Arg<'_> {
-    Arg::new(value.map_or(0, |value| value as *mut T as usize))
-}
-
 // ---- Results ---------------------------------------------------------------------------------
 
 /// Decodes a raw result: `-4095..=-1` is `-errno`. One unsigned compare.
@@ -302,6 +300,21 @@ pub(crate) fn ret_error(raw: usize) -> Errno {
         // No such call returns a value; were one to, "invalid" is the honest answer.
         Ok(_) => Errno::INVAL,
     }
+}
+
+/// Decodes the result of a call that cannot fail (`getuid`, `umask`): the low 32 bits as a C
+/// `unsigned int`, with no error decoding, since every value is a valid answer (a uid of
+/// `0xffff_ffff` reads as `-1` on 32-bit arm).
+#[inline(always)]
+pub(crate) fn ret_c_uint_infallible(raw: usize) -> u32 {
+    raw as u32
+}
+
+/// Decodes the result of a call that cannot fail (`getpid`, `getppid`): the low 32 bits as a
+/// C `int`, with no error decoding.
+#[inline(always)]
+pub(crate) fn ret_c_int_infallible(raw: usize) -> c_int {
+    raw as c_int
 }
 
 #[cfg(test)]
@@ -392,5 +405,14 @@ mod tests {
         let addr = &mut offset as *mut u64 as usize;
         assert_eq!(opt_by_mut(Some(&mut offset)).into_raw(), addr);
         assert_eq!(opt_by_mut(None::<&mut u64>).into_raw(), 0);
+    }
+
+    #[test]
+    fn infallible_results_are_values_minus_one_included() {
+        assert_eq!(ret_c_uint_infallible(u32::MAX as usize), u32::MAX);
+        assert_eq!(ret_c_uint_infallible(usize::MAX), u32::MAX);
+        assert_eq!(ret_c_uint_infallible(0o022), 0o022);
+        assert_eq!(ret_c_int_infallible(1234), 1234);
+        assert_eq!(ret_c_int_infallible(usize::MAX), -1);
     }
 }
