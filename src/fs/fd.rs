@@ -73,7 +73,8 @@ pub fn fdatasync<Fd: AsFd>(fd: Fd) -> Result<()> {
 
 /// `ftruncate(fd, length)`—Sets a file's size, cutting it or extending it with zeros.
 ///
-/// A length of 2^63 or more is `Errno::INVAL`. 32-bit arm uses `ftruncate64`.
+/// A length of 2^63 or more reaches the kernel as a negative one, which it refuses with
+/// `Errno::INVAL`. 32-bit arm uses `ftruncate64`.
 ///
 /// # References
 ///  - [Linux `ftruncate(2)`](https://man7.org/linux/man-pages/man2/ftruncate.2.html)
@@ -85,7 +86,8 @@ pub fn ftruncate<Fd: AsFd>(fd: Fd, length: u64) -> Result<()> {
 /// `fallocate(fd, mode, offset, len)`—Allocates (or, by `mode`, frees or zeroes) a byte range
 /// of a file's storage.
 ///
-/// An offset or length of 2^63 or more is `Errno::INVAL`.
+/// An offset or length of 2^63 or more reaches the kernel as a negative one, which it refuses
+/// with `Errno::INVAL` after its other checks (a closed fd is `Errno::BADF`).
 ///
 /// # References
 ///  - [Linux `fallocate(2)`](https://man7.org/linux/man-pages/man2/fallocate.2.html)
@@ -98,8 +100,10 @@ pub fn fallocate<Fd: AsFd>(fd: Fd, mode: FallocateFlags, offset: u64, len: u64) 
 /// `posix_fadvise(fd, offset, len, advice)`—Tells the kernel how a byte range of a file will
 /// be read; `len` `None` means "to the end of the file".
 ///
-/// An offset or length of 2^63 or more is `Errno::INVAL` (rustix passes such an offset on,
-/// which the kernel reads as negative). 32-bit arm uses `arm_fadvise64_64`.
+/// An offset of 2^63 or more is `Errno::INVAL` before the call: the kernel would read it as a
+/// negative offset and succeed (rustix passes it on). A length that large reaches the kernel
+/// as a negative one, which it refuses with `Errno::INVAL`. 32-bit arm uses
+/// `arm_fadvise64_64`.
 ///
 /// # References
 ///  - [Linux `posix_fadvise(2)`](https://man7.org/linux/man-pages/man2/posix_fadvise.2.html)
@@ -162,8 +166,8 @@ pub fn fchown<Fd: AsFd>(fd: Fd, owner: Option<Uid>, group: Option<Gid>) -> Resul
 /// files in the kernel; returns how many it copied (0 at the end of the input).
 ///
 /// An offset given is read from and advanced in place, and that file's offset is left alone;
-/// without one, the file offset is used and advanced. An offset of 2^63 or more is
-/// `Errno::INVAL`.
+/// without one, the file offset is used and advanced. An offset of 2^63 or more reaches the
+/// kernel as a negative one, which it refuses with `Errno::INVAL`.
 ///
 /// # References
 ///  - [Linux `copy_file_range(2)`](https://man7.org/linux/man-pages/man2/copy_file_range.2.html)

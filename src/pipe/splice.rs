@@ -9,9 +9,10 @@ use crate::pipe::{syscalls, IoSliceRaw, SpliceFlags};
 ///
 /// An offset must be `None` for a pipe's end. For a file, `Some(offset)` reads or writes at
 /// `*offset`, leaves the file offset alone, and adds the count moved to `*offset`; `None` uses
-/// and advances the file offset. An offset of 2^63 or more is `Errno::INVAL` without a call
-/// (the kernel's `loff_t` is signed, and files with unsigned offsets would take it as one): for
-/// a pipe's end too, where rustix passes it on and the kernel says `Errno::SPIPE`.
+/// and advances the file offset. An offset of 2^63 or more reaches the kernel as a negative
+/// `loff_t`, which it refuses with `Errno::INVAL` (save on the few files whose offsets are
+/// unsigned, `/dev/mem` say, where it is the offset asked for), after the checks that come first:
+/// a pipe's end with an offset is `Errno::SPIPE`, as in rustix.
 ///
 /// # References
 ///  - [Linux `splice(2)`](https://man7.org/linux/man-pages/man2/splice.2.html)
