@@ -1,8 +1,8 @@
 //! Linux system calls made directly, with inline asm: no libc, no vDSO, `no_std`.
 //!
-//! barecall offers rustix's `io` API with the same names and signatures, so code written against
-//! `rustix::io` ports by changing a `use`, plus the little of `fs`, `pipe`, `process` and
-//! `stdio` needed to obtain fds.
+//! barecall offers rustix's API with the same names and signatures, so code written against
+//! rustix ports by changing a `use`: `io` always, and each further module behind a cargo
+//! feature named as rustix's.
 //!
 //! ```
 //! use barecall::io;
@@ -19,12 +19,16 @@
 //! ```
 //!
 //! The layers, from the bottom: [`raw`] is the syscall instruction of each architecture
-//! (`arch/*.rs`); a private module turns Rust values into arguments and raw results into
-//! `Result`s; the public modules are one-liners over it.
+//! (`arch/*.rs`); a private conversion core turns Rust values into arguments and raw results
+//! into `Result`s; each module's private typed syscalls are a line or two over it; the public
+//! functions are one-liners over those.
 //!
 //! # Features
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
+//! - API modules, as in rustix: `fs` (with `path`), `pipe`, `process`, `stdio`, and `all-apis`
+//!   for every one; `try_close` adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always
+//!   there. A build that needs only `io` compiles only `io`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.

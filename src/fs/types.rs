@@ -111,3 +111,353 @@ pub enum SeekFrom {
     /// `SEEK_HOLE`: the first hole at or after this offset.
     Hole(u64),
 }
+
+// ---- fsdir: (from fsfile; identical, merge keeps one) ----
+// `AtFlags` (fsfile commit 9a3cdcc), `RawMode` and `FileType` (fsfile commit 2d1062b) are
+// copied from the fsfile branch, identical but for doc links to items this branch does not
+// have (`statat`, `statx`, `Stat::st_mode`), which are plain text here so that the doc build
+// stays clean. fsfile's `Mode::from_raw_mode`/`as_raw_mode` and its `From` impls, in the same
+// commit, are not copied (not needed here).
+
+flags! {
+    /// `AT_*` flags for the `*at` calls (`statat`, `statx`, [`unlinkat`](crate::fs::unlinkat),
+    /// [`linkat`](crate::fs::linkat), `chownat`, ...).
+    pub struct AtFlags: u32 {
+        /// `AT_SYMLINK_NOFOLLOW`
+        const SYMLINK_NOFOLLOW = k::AT_SYMLINK_NOFOLLOW;
+        /// `AT_EACCESS`
+        const EACCESS = k::AT_EACCESS;
+        /// `AT_REMOVEDIR`
+        const REMOVEDIR = k::AT_REMOVEDIR;
+        /// `AT_SYMLINK_FOLLOW`
+        const SYMLINK_FOLLOW = k::AT_SYMLINK_FOLLOW;
+        /// `AT_NO_AUTOMOUNT`
+        const NO_AUTOMOUNT = k::AT_NO_AUTOMOUNT;
+        /// `AT_EMPTY_PATH`
+        const EMPTY_PATH = k::AT_EMPTY_PATH;
+        /// `AT_STATX_SYNC_AS_STAT`
+        const STATX_SYNC_AS_STAT = k::AT_STATX_SYNC_AS_STAT;
+        /// `AT_STATX_FORCE_SYNC`
+        const STATX_FORCE_SYNC = k::AT_STATX_FORCE_SYNC;
+        /// `AT_STATX_DONT_SYNC`
+        const STATX_DONT_SYNC = k::AT_STATX_DONT_SYNC;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+/// `mode_t`: a file's type and permission bits as one integer, as in `Stat::st_mode`.
+pub type RawMode = u32;
+
+/// A file's type: the `S_IFMT` bits of `Stat::st_mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    /// `S_IFREG`
+    RegularFile = k::S_IFREG as isize,
+    /// `S_IFDIR`
+    Directory = k::S_IFDIR as isize,
+    /// `S_IFLNK`
+    Symlink = k::S_IFLNK as isize,
+    /// `S_IFIFO`
+    Fifo = k::S_IFIFO as isize,
+    /// `S_IFSOCK`
+    Socket = k::S_IFSOCK as isize,
+    /// `S_IFCHR`
+    CharacterDevice = k::S_IFCHR as isize,
+    /// `S_IFBLK`
+    BlockDevice = k::S_IFBLK as isize,
+    /// Anything else (no type the kernel defines).
+    Unknown,
+}
+
+impl FileType {
+    /// The type named by the `S_IFMT` bits of a raw `st_mode`; the other bits are ignored.
+    #[inline]
+    pub const fn from_raw_mode(st_mode: RawMode) -> Self {
+        match st_mode & k::S_IFMT {
+            k::S_IFREG => Self::RegularFile,
+            k::S_IFDIR => Self::Directory,
+            k::S_IFLNK => Self::Symlink,
+            k::S_IFIFO => Self::Fifo,
+            k::S_IFSOCK => Self::Socket,
+            k::S_IFCHR => Self::CharacterDevice,
+            k::S_IFBLK => Self::BlockDevice,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The type's `S_IF*` bits; `Unknown` gives all of `S_IFMT`, as rustix does.
+    #[inline]
+    pub const fn as_raw_mode(self) -> RawMode {
+        match self {
+            Self::RegularFile => k::S_IFREG,
+            Self::Directory => k::S_IFDIR,
+            Self::Symlink => k::S_IFLNK,
+            Self::Fifo => k::S_IFIFO,
+            Self::Socket => k::S_IFSOCK,
+            Self::CharacterDevice => k::S_IFCHR,
+            Self::BlockDevice => k::S_IFBLK,
+            Self::Unknown => k::S_IFMT,
+        }
+    }
+
+    /// The type named by a `linux_dirent64`'s `d_type` (`DT_*`); `DT_UNKNOWN` and values the
+    /// kernel does not define are `Unknown`.
+    #[inline]
+    #[allow(dead_code)] // for the directory reader
+    pub(crate) const fn from_dirent_d_type(d_type: u8) -> Self {
+        match d_type as u32 {
+            k::DT_REG => Self::RegularFile,
+            k::DT_DIR => Self::Directory,
+            k::DT_LNK => Self::Symlink,
+            k::DT_FIFO => Self::Fifo,
+            k::DT_SOCK => Self::Socket,
+            k::DT_CHR => Self::CharacterDevice,
+            k::DT_BLK => Self::BlockDevice,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// Whether this is a regular file.
+    #[inline]
+    pub fn is_file(self) -> bool {
+        self == Self::RegularFile
+    }
+
+    /// Whether this is a directory.
+    #[inline]
+    pub fn is_dir(self) -> bool {
+        self == Self::Directory
+    }
+
+    /// Whether this is a symbolic link.
+    #[inline]
+    pub fn is_symlink(self) -> bool {
+        self == Self::Symlink
+    }
+
+    /// Whether this is a FIFO (named pipe).
+    #[inline]
+    pub fn is_fifo(self) -> bool {
+        self == Self::Fifo
+    }
+
+    /// Whether this is a Unix-domain socket.
+    #[inline]
+    pub fn is_socket(self) -> bool {
+        self == Self::Socket
+    }
+
+    /// Whether this is a character device.
+    #[inline]
+    pub fn is_char_device(self) -> bool {
+        self == Self::CharacterDevice
+    }
+
+    /// Whether this is a block device.
+    #[inline]
+    pub fn is_block_device(self) -> bool {
+        self == Self::BlockDevice
+    }
+}
+
+// ---- fsdir: directories and names ----
+
+flags! {
+    /// `*_OK` flags for [`access`](crate::fs::access) and [`accessat`](crate::fs::accessat).
+    pub struct Access: u32 {
+        /// `R_OK`
+        const READ_OK = k::R_OK;
+        /// `W_OK`
+        const WRITE_OK = k::W_OK;
+        /// `X_OK`
+        const EXEC_OK = k::X_OK;
+        /// `F_OK`: whether the file exists at all. It is zero: the same as `Access::empty()`.
+        const EXISTS = k::F_OK;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+flags! {
+    /// `RENAME_*` flags for [`renameat_with`](crate::fs::renameat_with).
+    pub struct RenameFlags: u32 {
+        /// `RENAME_EXCHANGE`: swap the two names, both of which must exist.
+        const EXCHANGE = k::RENAME_EXCHANGE;
+        /// `RENAME_NOREPLACE`: fail with `EEXIST` rather than replace the new name.
+        const NOREPLACE = k::RENAME_NOREPLACE;
+        /// `RENAME_WHITEOUT`: leave a whiteout (for overlay filesystems) at the old name.
+        const WHITEOUT = k::RENAME_WHITEOUT;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+/// Where the fields of a `linux_dirent64` record lie: the same on every architecture (two
+/// 64-bit words, then `d_reclen`, `d_type` and the name).
+mod dirent_layout {
+    use core::mem::offset_of;
+    use linux_raw_sys::general::linux_dirent64;
+
+    pub(super) const INO: usize = offset_of!(linux_dirent64, d_ino);
+    pub(super) const OFF: usize = offset_of!(linux_dirent64, d_off);
+    pub(super) const RECLEN: usize = offset_of!(linux_dirent64, d_reclen);
+    pub(super) const TYPE: usize = offset_of!(linux_dirent64, d_type);
+    pub(super) const NAME: usize = offset_of!(linux_dirent64, d_name);
+
+    static_assertions::const_assert_eq!(INO, 0);
+    static_assertions::const_assert_eq!(OFF, 8);
+    static_assertions::const_assert_eq!(RECLEN, 16);
+    static_assertions::const_assert_eq!(TYPE, 18);
+    static_assertions::const_assert_eq!(NAME, 19);
+}
+
+/// The alignment of `linux_dirent64` records in a `getdents64` buffer.
+pub(crate) const DIRENT_ALIGN: usize = core::mem::align_of::<k::linux_dirent64>();
+
+/// One `linux_dirent64` record, read out of the bytes `getdents64` wrote.
+pub(crate) struct DirentRecord<'a> {
+    /// `d_ino`
+    pub(crate) ino: u64,
+    /// `d_off`: the cookie of the position after this entry.
+    pub(crate) off: i64,
+    /// `d_type`
+    pub(crate) d_type: u8,
+    /// `d_name`, up to its NUL.
+    pub(crate) name: &'a core::ffi::CStr,
+    /// `d_reclen`: the record's size, padding included; the next record starts there.
+    pub(crate) len: usize,
+}
+
+impl<'a> DirentRecord<'a> {
+    /// Reads the record at the start of `bytes`, which holds it and possibly more records.
+    ///
+    /// Every field is read by bytes, with bounds checks, so no alignment is assumed. A record
+    /// that does not fit in `bytes` or has no NUL inside it (which the kernel never writes)
+    /// is `Errno::IO` rather than a panic or a read past its end.
+    pub(crate) fn parse(bytes: &'a [u8]) -> crate::errno::Result<Self> {
+        use crate::errno::Errno;
+        use dirent_layout as at;
+        let header = bytes.get(..at::NAME).ok_or(Errno::IO)?;
+        let word = |offset: usize| {
+            let mut raw = [0_u8; 8];
+            raw.copy_from_slice(&header[offset..offset + 8]);
+            raw
+        };
+        let len = usize::from(u16::from_ne_bytes([
+            header[at::RECLEN],
+            header[at::RECLEN + 1],
+        ]));
+        let name_bytes = bytes.get(at::NAME..len).ok_or(Errno::IO)?;
+        let name = core::ffi::CStr::from_bytes_until_nul(name_bytes).map_err(|_| Errno::IO)?;
+        Ok(Self {
+            ino: u64::from_ne_bytes(word(at::INO)),
+            off: i64::from_ne_bytes(word(at::OFF)),
+            d_type: header[at::TYPE],
+            name,
+            len,
+        })
+    }
+}
+
+#[cfg(test)]
+mod fsdir_tests {
+    use super::*;
+    use crate::errno::Errno;
+
+    /// A record as the kernel lays it out: header, name, NUL, zero padding to 8.
+    fn record(ino: u64, off: i64, d_type: u8, name: &[u8]) -> std::vec::Vec<u8> {
+        let len = (19 + name.len() + 1).next_multiple_of(8);
+        let mut bytes = std::vec![0_u8; len];
+        bytes[..8].copy_from_slice(&ino.to_ne_bytes());
+        bytes[8..16].copy_from_slice(&off.to_ne_bytes());
+        bytes[16..18].copy_from_slice(&(len as u16).to_ne_bytes());
+        bytes[18] = d_type;
+        bytes[19..19 + name.len()].copy_from_slice(name);
+        bytes
+    }
+
+    #[test]
+    fn dirent_records_parse_and_bad_ones_are_errors() {
+        let mut two = record(7, -3, k::DT_DIR as u8, b".");
+        two.extend(record(u64::MAX, i64::MAX, k::DT_LNK as u8, &[b'x'; 255]));
+        let first = DirentRecord::parse(&two).unwrap();
+        assert_eq!((first.ino, first.off, first.len), (7, -3, 24));
+        assert_eq!(first.name, c".");
+        assert_eq!(
+            FileType::from_dirent_d_type(first.d_type),
+            FileType::Directory
+        );
+        let second = DirentRecord::parse(&two[24..]).unwrap();
+        assert_eq!(
+            (second.ino, second.off, second.len),
+            (u64::MAX, i64::MAX, 280)
+        );
+        assert_eq!(second.name.to_bytes(), &[b'x'; 255][..]);
+        assert_eq!(
+            FileType::from_dirent_d_type(second.d_type),
+            FileType::Symlink
+        );
+        // Unaligned: fields are read by bytes.
+        let mut shifted = std::vec![0_u8; 3];
+        shifted.extend(record(9, 1, 0, b"name"));
+        let rec = DirentRecord::parse(&shifted[3..]).unwrap();
+        assert_eq!((rec.ino, rec.name), (9, c"name"));
+        assert_eq!(FileType::from_dirent_d_type(rec.d_type), FileType::Unknown);
+
+        // Cut short anywhere: IO, never a panic or a read past the end.
+        for cut in 0..two.len().min(24) {
+            assert_eq!(
+                DirentRecord::parse(&two[..cut]).err(),
+                Some(Errno::IO),
+                "{cut}"
+            );
+        }
+        for cut in 24..two.len() - 1 {
+            let cut_second = &two[24..cut];
+            assert_eq!(
+                DirentRecord::parse(cut_second).err(),
+                Some(Errno::IO),
+                "{cut}"
+            );
+        }
+        // A length shorter than the header, or a name without its NUL.
+        let mut bad = record(1, 1, 0, b"abc");
+        bad[16..18].copy_from_slice(&10_u16.to_ne_bytes());
+        assert_eq!(DirentRecord::parse(&bad).err(), Some(Errno::IO));
+        bad[16..18].copy_from_slice(&19_u16.to_ne_bytes());
+        assert_eq!(DirentRecord::parse(&bad).err(), Some(Errno::IO));
+        let mut no_nul = record(1, 1, 0, b"abcd");
+        no_nul[19..].fill(b'z');
+        assert_eq!(DirentRecord::parse(&no_nul).err(), Some(Errno::IO));
+    }
+
+    #[test]
+    fn flags_and_types_are_the_kernels() {
+        assert_eq!(Access::READ_OK.bits(), k::R_OK);
+        assert_eq!(Access::WRITE_OK.bits(), k::W_OK);
+        assert_eq!(Access::EXEC_OK.bits(), k::X_OK);
+        assert_eq!(Access::EXISTS.bits(), 0);
+        assert_eq!(RenameFlags::EXCHANGE.bits(), k::RENAME_EXCHANGE);
+        assert_eq!(RenameFlags::NOREPLACE.bits(), k::RENAME_NOREPLACE);
+        assert_eq!(RenameFlags::WHITEOUT.bits(), k::RENAME_WHITEOUT);
+        assert_eq!(AtFlags::REMOVEDIR.bits(), k::AT_REMOVEDIR);
+        assert_eq!(AtFlags::SYMLINK_FOLLOW.bits(), k::AT_SYMLINK_FOLLOW);
+        assert_eq!(DIRENT_ALIGN, 8);
+        for file_type in [
+            FileType::RegularFile,
+            FileType::Directory,
+            FileType::Symlink,
+            FileType::Fifo,
+            FileType::Socket,
+            FileType::CharacterDevice,
+            FileType::BlockDevice,
+        ] {
+            assert_eq!(
+                FileType::from_raw_mode(file_type.as_raw_mode() | 0o777),
+                file_type
+            );
+            assert_eq!(file_type as isize as u32, file_type.as_raw_mode());
+        }
+    }
+}

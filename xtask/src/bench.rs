@@ -11,8 +11,9 @@
 //!   whose `Err` arm is a cold handler that returns, as user code usually takes a result.
 //! - Wall time per call: the benchmark's `time` mode (implementations interleaved in one
 //!   process, medians over repetitions, ratios taken within each repetition), release profile.
-//! - Clean compile time of a throwaway crate using barecall against one using rustix (features
-//!   `fs` and `pipe`), release profile, each in a fresh target directory, alternating.
+//! - Clean compile time of throwaway crates, release profile, each in a fresh target directory,
+//!   alternating: barecall's io alone (default features off) against rustix with `fs` and
+//!   `pipe`, and barecall's `all-apis` against rustix with the same modules.
 //!
 //! Installs valgrind with apt-get when it is missing and this runs as root.
 
@@ -509,21 +510,97 @@ fn time_summary(states: &[(&str, Vec<TimeRow>)]) -> String {
     s
 }
 
-/// The throwaway crates of the compile-time comparison: name, label, dependency line, `main`.
-const COMPILE_CRATES: &[(&str, &str, &str, &str)] = &[
-    (
-        "barecall",
-        "barecall",
-        "barecall = { path = \"ROOT\" }",
-        "barecall::io::write(std::io::stdout(), b\"x\\n\").unwrap();",
-    ),
-    (
-        "rustix",
-        "rustix (`fs`, `pipe`)",
-        "rustix = { version = \"1\", features = [\"fs\", \"pipe\"] }",
-        "rustix::io::write(std::io::stdout(), b\"x\\n\").unwrap();",
-    ),
+/// One throwaway crate of the compile-time comparison.
+struct CompileCrate {
+    /// Directory name, and the library crate whose own time `--timings` reports.
+    name: &'static str,
+    lib: &'static str,
+    /// The table's label.
+    label: String,
+    /// The `[dependencies]` line.
+    dependency: String,
+    /// The body of `main`.
+    body: &'static str,
+}
+
+/// A write through barecall's io alone: with default features off the fd types are barecall's
+/// own, so fd 1 is borrowed by number.
+const BARECALL_MAIN: &str = "// SAFETY: fd 1 stays open for the whole program.\n    \
+     let stdout = unsafe { barecall::fd::BorrowedFd::borrow_raw(1) };\n    \
+     barecall::io::write(stdout, b\"x\\n\").unwrap();";
+const RUSTIX_MAIN: &str = "rustix::io::write(std::io::stdout(), b\"x\\n\").unwrap();";
+
+/// rustix 1.x's module features: barecall's modules that rustix lacks (`signal`, a module of
+/// rustix's `process`) are not asked of it.
+const RUSTIX_MODULES: &[&str] = &[
+    "event", "fs", "io_uring", "mm", "mount", "net", "param", "pipe", "process", "pty", "rand",
+    "runtime", "shm", "stdio", "system", "termios", "thread", "time",
 ];
+
+/// barecall's `all-apis` modules, from its manifest, less those rustix has no feature for:
+/// the features the all-modules rows enable in both crates.
+fn all_apis(root: &Path) -> Result<Vec<String>, String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("{}: {e}", root.join("Cargo.toml").display()))?;
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("all-apis = ["))
+        .ok_or("bench: no `all-apis = [...]` line in Cargo.toml")?;
+    let list = &line[line.find('[').unwrap_or(0) + 1..line.rfind(']').unwrap_or(line.len())];
+    Ok(list
+        .split(',')
+        .map(|f| f.trim().trim_matches('"').to_owned())
+        .filter(|f| RUSTIX_MODULES.contains(&f.as_str()))
+        .collect())
+}
+
+/// The pairs compared, barecall first: io only (default features off) against rustix with
+/// `fs` and `pipe` (the features barecall's io-era API needed from rustix), and every module
+/// against rustix with the same modules.
+fn compile_pairs(root: &Path) -> Result<Vec<[CompileCrate; 2]>, String> {
+    let apis = all_apis(root)?;
+    let quoted = apis
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(vec![
+        [
+            CompileCrate {
+                name: "barecall-io",
+                lib: "barecall",
+                label: "barecall (io only: default features off)".into(),
+                dependency: "barecall = { path = \"ROOT\", default-features = false }".into(),
+                body: BARECALL_MAIN,
+            },
+            CompileCrate {
+                name: "rustix-io",
+                lib: "rustix",
+                label: "rustix (`fs`, `pipe`)".into(),
+                dependency: "rustix = { version = \"1\", features = [\"fs\", \"pipe\"] }".into(),
+                body: RUSTIX_MAIN,
+            },
+        ],
+        [
+            CompileCrate {
+                name: "barecall-all",
+                lib: "barecall",
+                label: "barecall (`all-apis`, default features off)".into(),
+                dependency: "barecall = { path = \"ROOT\", default-features = false, \
+                             features = [\"all-apis\"] }"
+                    .into(),
+                body: BARECALL_MAIN,
+            },
+            CompileCrate {
+                name: "rustix-all",
+                lib: "rustix",
+                label: format!("rustix (the same modules: {})", apis.join(", ")),
+                dependency: format!("rustix = {{ version = \"1\", features = [{quoted}] }}"),
+                body: RUSTIX_MAIN,
+            },
+        ],
+    ])
+}
 
 /// Clean release builds of each throwaway crate in fresh target directories, alternating;
 /// returns the markdown table.
@@ -531,14 +608,19 @@ fn compile_times(root: &Path, reps: usize) -> Result<String, String> {
     let base = std::env::temp_dir().join(format!("barecall-compile-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let lock = std::fs::read(root.join("Cargo.lock")).unwrap_or_default();
+    let pairs = compile_pairs(root)?;
+    let crates: Vec<&CompileCrate> = pairs.iter().flatten().collect();
     let mut dirs = Vec::new();
-    for (name, _, dependency, body) in COMPILE_CRATES {
-        let dir = base.join(name);
+    for krate in &crates {
+        let dir = base.join(krate.name);
         std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
         let manifest = format!(
-            "[package]\nname = \"compile-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+            "[package]\nname = \"compile-{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
              publish = false\n\n[dependencies]\n{}\n\n[workspace]\n",
-            dependency.replace("ROOT", &root.display().to_string())
+            krate.name,
+            krate
+                .dependency
+                .replace("ROOT", &root.display().to_string())
         );
         let write = |path: PathBuf, text: &[u8]| {
             std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
@@ -546,20 +628,21 @@ fn compile_times(root: &Path, reps: usize) -> Result<String, String> {
         write(dir.join("Cargo.toml"), manifest.as_bytes())?;
         write(
             dir.join("src/main.rs"),
-            format!("fn main() {{\n    {body}\n}}\n").as_bytes(),
+            format!("fn main() {{\n    {}\n}}\n", krate.body).as_bytes(),
         )?;
         // The workspace's lock file: the same versions the benchmarks use.
         write(dir.join("Cargo.lock"), &lock)?;
         // Downloads (if any) are not compile time.
         let _ = setup::cargo(&dir).args(["fetch", "--quiet"]).status();
-        dirs.push((*name, dir));
+        dirs.push(dir);
     }
     // seconds[crate][rep], and the crates compiled.
     let mut seconds = vec![Vec::new(); dirs.len()];
-    let mut crates = vec![0; dirs.len()];
+    let mut compiled = vec![0; dirs.len()];
     let mut own_seconds = vec![Vec::new(); dirs.len()];
     for rep in 0..reps {
-        for (i, (name, dir)) in dirs.iter().enumerate() {
+        for (i, dir) in dirs.iter().enumerate() {
+            let name = crates[i].name;
             eprintln!(
                 "bench: clean release build with {name} ({}/{reps})",
                 rep + 1
@@ -579,36 +662,44 @@ fn compile_times(root: &Path, reps: usize) -> Result<String, String> {
                 return Err(format!("clean build with {name} failed:\n{log}"));
             }
             seconds[i].push(elapsed);
-            if let Some(own) = unit_seconds(&target, name) {
+            if let Some(own) = unit_seconds(&target, crates[i].lib) {
                 own_seconds[i].push(own);
             }
-            crates[i] = log
+            compiled[i] = log
                 .lines()
                 .filter(|l| l.trim_start().starts_with("Compiling "))
                 .count();
         }
     }
     let _ = std::fs::remove_dir_all(&base);
-    let mut ratios: Vec<f64> = (0..reps).map(|r| seconds[0][r] / seconds[1][r]).collect();
     let mut s = format!(
         "\n### Clean compile time, release profile (median of {reps} alternating builds)\n\n\
          | throwaway crate using | crates compiled, itself included | clean build, s | the library crate alone, s |\n\
          |---|---:|---:|---:|\n"
     );
-    for (i, (_, what, _, _)) in COMPILE_CRATES.iter().enumerate() {
+    for (i, krate) in crates.iter().enumerate() {
         let _ = writeln!(
             s,
-            "| {what} | {} | {:.2} | {:.2} |",
-            crates[i],
-            median(&mut seconds[i]),
-            median(&mut own_seconds[i])
+            "| {} | {} | {:.2} | {:.2} |",
+            krate.label,
+            compiled[i],
+            median(&mut seconds[i].clone()),
+            median(&mut own_seconds[i].clone())
         );
     }
-    let _ = writeln!(
-        s,
-        "\nbarecall / rustix: {:.2}× (median of the per-round ratios).\n",
-        median(&mut ratios)
-    );
+    s.push('\n');
+    for (pair, [barecall, rustix]) in pairs.iter().enumerate() {
+        let (b, r) = (2 * pair, 2 * pair + 1);
+        let mut ratios: Vec<f64> = (0..reps).map(|k| seconds[b][k] / seconds[r][k]).collect();
+        let _ = writeln!(
+            s,
+            "{} / {}: {:.2}× (median of the per-round ratios).",
+            barecall.label,
+            rustix.label,
+            median(&mut ratios)
+        );
+    }
+    s.push('\n');
     Ok(s)
 }
 

@@ -40,6 +40,8 @@ const QEMU_USER_SKIP_REASONS: &[&str] = &[
     "ENOSYS under qemu-user",
     "qemu-user refuses seccomp filters",
     "qemu-user's F_GETFL drops O_LARGEFILE",
+    "faccessat2 is missing (qemu-user)",
+    "qemu-user answers getdents64 with a count of 0 with ENOMEM, not EINVAL",
 ];
 
 /// The builds that make up one bare-metal target's run.
@@ -75,6 +77,8 @@ pub struct Outcome {
     pub binaries: BTreeMap<String, u64>,
     /// Operations the differential test compared with libc (`barecall-differential-ops: N`).
     pub differential_ops: u64,
+    /// Operations the fs differential test compared (`barecall-fs-differential-ops: N`).
+    pub fs_differential_ops: u64,
     /// The freestanding examples: checks passed and failed, hello's sizes.
     pub examples: Option<freestanding::Report>,
     pub seconds: f64,
@@ -350,6 +354,8 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             ran += passed + failed + ignored;
         } else if let Some(ops) = after(line, "barecall-differential-ops: ") {
             outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(ops) = after(line, "barecall-fs-differential-ops: ") {
+            outcome.fs_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(rest) = after(line, "barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
@@ -383,13 +389,18 @@ pub fn check_skips(qemu_user: bool, outcome: &mut Outcome) {
     }
 }
 
-/// The differential test prints how many operations it compared: too few is a failure.
+/// The differential tests (io's and fs's) print how many operations they compared: too few
+/// is a failure.
 pub fn check_differential_ops(min: u64, outcome: &mut Outcome) {
-    if outcome.differential_ops < min {
-        outcome.problems.push(format!(
-            "the differential test compared {} operations, fewer than {min}",
-            outcome.differential_ops
-        ));
+    for (test, ops) in [
+        ("differential", outcome.differential_ops),
+        ("fs_differential", outcome.fs_differential_ops),
+    ] {
+        if ops < min {
+            outcome.problems.push(format!(
+                "the {test} test compared {ops} operations, fewer than {min}"
+            ));
+        }
     }
 }
 
@@ -536,7 +547,7 @@ fn compare_counts(reference: &BTreeMap<String, u64>, outcome: &mut Outcome, with
 fn print_table(rows: &[(&Target, Outcome)]) {
     println!();
     println!(
-        "| target | mode | passed | failed | skipped | differential ops | examples | hello B | tiny B | seconds | result |"
+        "| target | mode | passed | failed | skipped | differential ops (io / fs) | examples | hello B | tiny B | seconds | result |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -570,13 +581,14 @@ fn print_table(rows: &[(&Target, Outcome)]) {
         failed += real_failed;
         skipped += skips + outcome.ignored;
         println!(
-            "| {} | {} | {} | {} | {} | {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
+            "| {} | {} | {} | {} | {} | {} / {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
             target.triple,
             target.mode,
             real_passed,
             real_failed,
             skips + outcome.ignored,
             outcome.differential_ops,
+            outcome.fs_differential_ops,
             outcome.seconds
         );
     }
