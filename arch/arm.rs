@@ -40,11 +40,17 @@ macro_rules! svc_with_nr_in_r7 {
 }
 
 /// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
-/// whose 64-bit-offset form has a number of its own renamed to it.
+/// whose 64-bit-offset form has a number of its own renamed to it, and those whose 32-bit-ID
+/// form has one.
 pub(crate) mod nr {
     pub(crate) use linux_raw_sys::general::*;
     // 32-bit arm has only the 64-bit-offset form for programs with a 64-bit `off_t`.
     pub(crate) use linux_raw_sys::general::__NR_fcntl64 as __NR_fcntl;
+    // The plain ID calls of 32-bit arm give 16-bit IDs; the `*32` forms give the real ones.
+    pub(crate) use linux_raw_sys::general::__NR_getegid32 as __NR_getegid;
+    pub(crate) use linux_raw_sys::general::__NR_geteuid32 as __NR_geteuid;
+    pub(crate) use linux_raw_sys::general::__NR_getgid32 as __NR_getgid;
+    pub(crate) use linux_raw_sys::general::__NR_getuid32 as __NR_getuid;
 }
 
 /// `arch_syscall!([extra options], nr, args...)`: one `svc 0`, evaluating to `r0`.

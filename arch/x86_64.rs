@@ -9,7 +9,8 @@
 //!   program must end at once: see [`trap_instruction`].
 
 /// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
-/// whose 64-bit-offset form has a number of its own renamed to it (none here).
+/// whose 64-bit-offset form has a number of its own renamed to it (none here), and those whose
+/// 32-bit-ID form has one (none here either: IDs are 32-bit in every call).
 pub(crate) mod nr {
     pub(crate) use linux_raw_sys::general::*;
 }

@@ -113,6 +113,13 @@ pub(crate) fn by_mut<T>(value: &mut MaybeUninit<T>) -> Arg<'_> {
     Arg::new(value.as_mut_ptr() as usize)
 }
 
+/// A pointer to one value the kernel reads and may update in place (`copy_file_range`'s and
+/// `splice`'s offsets), or null for `None`.
+#[inline(always)]
+pub(crate) fn opt_by_mut<T>(value: Option<&mut T>) -> Arg<'_> {
+    Arg::new(value.map_or(0, |value| value as *mut T as usize))
+}
+
 /// The address of a slice the kernel reads (its length goes in another register).
 #[inline(always)]
 pub(crate) fn slice_addr<T>(slice: &[T]) -> Arg<'_> {
@@ -295,6 +302,21 @@ pub(crate) fn ret_error(raw: usize) -> Errno {
     }
 }
 
+/// Decodes the result of a call that cannot fail (`getuid`, `umask`): the low 32 bits as a C
+/// `unsigned int`, with no error decoding, since every value is a valid answer (a uid of
+/// `0xffff_ffff` reads as `-1` on 32-bit arm).
+#[inline(always)]
+pub(crate) fn ret_c_uint_infallible(raw: usize) -> u32 {
+    raw as u32
+}
+
+/// Decodes the result of a call that cannot fail (`getpid`, `getppid`): the low 32 bits as a
+/// C `int`, with no error decoding.
+#[inline(always)]
+pub(crate) fn ret_c_int_infallible(raw: usize) -> c_int {
+    raw as c_int
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +333,9 @@ mod tests {
         );
         assert_eq!(ret_usize(-9_isize as usize), Err(Errno::BADF));
         assert_eq!(ret_usize(usize::MAX), Err(Errno::PERM));
+        assert_eq!(ret_c_uint(0x7FFF_FFFF), Ok(0x7FFF_FFFF));
+        // A 64-bit register holds every `unsigned int`; a 32-bit one has the errors at the top.
+        #[cfg(target_pointer_width = "64")]
         assert_eq!(ret_c_uint(0xFFFF_FFFF), Ok(u32::MAX));
         assert_eq!(ret_error(-2_isize as usize), Errno::NOENT);
         assert_eq!(ret_error(0), Errno::INVAL);
@@ -372,5 +397,22 @@ mod tests {
         assert_eq!(split(five_gib), (1 << 30, 1));
         #[cfg(target_pointer_width = "32")]
         assert_eq!(split(-1), (usize::MAX, usize::MAX));
+    }
+
+    #[test]
+    fn optional_in_out_pointers_are_null_or_the_address() {
+        let mut offset = 5u64;
+        let addr = &mut offset as *mut u64 as usize;
+        assert_eq!(opt_by_mut(Some(&mut offset)).into_raw(), addr);
+        assert_eq!(opt_by_mut(None::<&mut u64>).into_raw(), 0);
+    }
+
+    #[test]
+    fn infallible_results_are_values_minus_one_included() {
+        assert_eq!(ret_c_uint_infallible(u32::MAX as usize), u32::MAX);
+        assert_eq!(ret_c_uint_infallible(usize::MAX), u32::MAX);
+        assert_eq!(ret_c_uint_infallible(0o022), 0o022);
+        assert_eq!(ret_c_int_infallible(1234), 1234);
+        assert_eq!(ret_c_int_infallible(usize::MAX), -1);
     }
 }

@@ -26,9 +26,10 @@
 //! # Features
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
-//! - API modules, as in rustix: `fs` (with `path`), `pipe`, `process`, `stdio`, and `all-apis`
-//!   for every one; `try_close` adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always
-//!   there. A build that needs only `io` compiles only `io`.
+//! - API modules, as in rustix: `fs` (with `path`), `pipe`, `process`, `rand`, `stdio`,
+//!   `system`, `thread`, and `all-apis` for every one; `try_close` adds `io::try_close`. `io`,
+//!   `ioctl`, `fd`, `buffer` and `raw` are always there. A build that needs only `io` compiles
+//!   only `io`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.
@@ -85,6 +86,8 @@ pub mod fd;
 #[cfg(feature = "fs")]
 pub mod fs;
 pub mod io;
+// Always, as in rustix: the generic `ioctl` is part of the fd API.
+pub mod ioctl;
 pub mod mem;
 #[cfg(feature = "fs")]
 pub mod path;
@@ -92,9 +95,22 @@ pub mod path;
 pub mod pipe;
 #[cfg(feature = "process")]
 pub mod process;
+#[cfg(feature = "rand")]
+pub mod rand;
 pub mod rt;
 #[cfg(feature = "stdio")]
 pub mod stdio;
+#[cfg(feature = "system")]
+pub mod system;
+#[cfg(feature = "thread")]
+pub mod thread;
+
+// Types more than one module shares, below them all.
+#[cfg(feature = "process")]
+mod pid;
+// `Timespec`, which `fs` re-exports (and a `time` module will).
+#[cfg(feature = "fs")]
+mod timespec;
 #[cfg(any(feature = "fs", feature = "process"))]
 mod ugid;
 

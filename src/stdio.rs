@@ -20,6 +20,9 @@
 //!   promises what the runtime would have.
 
 use crate::fd::BorrowedFd;
+use crate::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
+use crate::io::Result;
+use core::mem::ManuallyDrop;
 
 /// Declares one standard stream's function: safe where a runtime keeps the fd open, `unsafe`
 /// where the caller must.
@@ -71,4 +74,53 @@ standard_stream! {
     /// # References
     ///  - [Linux `stderr(3)`](https://man7.org/linux/man-pages/man3/stderr.3.html)
     stderr = 2
+}
+
+/// Makes the standard stream `target` (0, 1 or 2) refer to `fd`'s open file, as `dup2` does;
+/// nothing when `fd` is that stream already.
+#[inline]
+fn dup2_standard(fd: BorrowedFd<'_>, target: RawFd) -> Result<()> {
+    if fd.as_raw_fd() == target {
+        return Ok(());
+    }
+    // SAFETY: the `OwnedFd` only names the number for `dup2`, which replaces whatever file it
+    // refers to (or none); `ManuallyDrop` keeps it from ever being closed, and it is not handed
+    // out, so nothing takes ownership of the stream.
+    let mut target = ManuallyDrop::new(unsafe { OwnedFd::from_raw_fd(target) });
+    crate::io::syscalls::dup2(fd, &mut target)
+}
+
+/// `dup2(fd, STDIN_FILENO)`—Makes standard input (fd 0) refer to `fd`'s open file.
+///
+/// Whatever fd 0 referred to is closed; `fd` stays open, and fd 0 does not have `O_CLOEXEC`.
+/// If `fd` is fd 0 already, nothing happens. aarch64 and riscv64, which have no `dup2`, use
+/// `dup3`, as [`io::dup2`](crate::io::dup2) does.
+///
+/// # References
+///  - [Linux `dup2(2)`](https://man7.org/linux/man-pages/man2/dup2.2.html)
+#[inline]
+pub fn dup2_stdin<Fd: AsFd>(fd: Fd) -> Result<()> {
+    dup2_standard(fd.as_fd(), 0)
+}
+
+/// `dup2(fd, STDOUT_FILENO)`—Makes standard output (fd 1) refer to `fd`'s open file.
+///
+/// As [`dup2_stdin`], for fd 1. Output that std or other code buffers is not flushed first.
+///
+/// # References
+///  - [Linux `dup2(2)`](https://man7.org/linux/man-pages/man2/dup2.2.html)
+#[inline]
+pub fn dup2_stdout<Fd: AsFd>(fd: Fd) -> Result<()> {
+    dup2_standard(fd.as_fd(), 1)
+}
+
+/// `dup2(fd, STDERR_FILENO)`—Makes standard error (fd 2) refer to `fd`'s open file.
+///
+/// As [`dup2_stdin`], for fd 2.
+///
+/// # References
+///  - [Linux `dup2(2)`](https://man7.org/linux/man-pages/man2/dup2.2.html)
+#[inline]
+pub fn dup2_stderr<Fd: AsFd>(fd: Fd) -> Result<()> {
+    dup2_standard(fd.as_fd(), 2)
 }

@@ -60,3 +60,34 @@ fn close_of_a_never_open_fd_returns() {
     // Negative numbers are never fds: the kernel says EBADF, which close drops.
     unsafe { io::close(-1) };
 }
+
+// ---- try_close -----------------------------------------------------------------------------
+
+#[test]
+fn try_close_of_an_open_fd_closes_it() {
+    let _check = common::FdCheck::new();
+    let (reader, writer) = barecall::pipe::pipe().unwrap();
+    let raw = reader.into_raw_fd();
+    assert!(common::is_open(raw));
+    assert_eq!(unsafe { io::try_close(raw) }, Ok(()));
+    assert_eq!(libc_getfd(raw), Err(libc::EBADF));
+    // The pipe has no reader any more.
+    assert_eq!(io::write(&writer, b"x"), Err(Errno::PIPE));
+    let file = common::scratch_file_with(b"contents");
+    let raw = file.into_raw_fd();
+    assert_eq!(unsafe { io::try_close(raw) }, Ok(()));
+    assert!(!common::is_open(raw));
+}
+
+#[test]
+fn try_close_of_a_closed_fd_is_badf() {
+    let _check = common::FdCheck::new();
+    let (reader, _writer) = barecall::pipe::pipe().unwrap();
+    let raw = reader.into_raw_fd();
+    assert_eq!(unsafe { io::try_close(raw) }, Ok(()));
+    // The number is free now (the lock keeps other tests from taking it).
+    assert_eq!(unsafe { io::try_close(raw) }, Err(Errno::BADF));
+    assert!(!common::is_open(900));
+    assert_eq!(unsafe { io::try_close(900) }, Err(Errno::BADF));
+    assert_eq!(unsafe { io::try_close(-1) }, Err(Errno::BADF));
+}

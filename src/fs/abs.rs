@@ -1,8 +1,12 @@
-//! Calls on paths relative to the current directory: the `*at` calls with `CWD`.
+//! Calls on paths relative to the current directory (when not absolute): the `*at` calls with
+//! `CWD`.
 //!
 //! Every architecture gets the `*at` system call (aarch64 and riscv64 have nothing else).
 
-use crate::fs::{syscalls, Access, AtFlags, Mode, RenameFlags, CWD};
+use crate::fs::{
+    chmodat, chownat, statat, syscalls, Access, AtFlags, Gid, Mode, RenameFlags, Stat, StatFs, Uid,
+    CWD,
+};
 use crate::io::Result;
 use crate::path;
 
@@ -98,4 +102,55 @@ pub fn readlink<P: path::Arg, B: Into<alloc::vec::Vec<u8>>>(
 #[inline]
 pub fn access<P: path::Arg>(path: P, access: Access) -> Result<()> {
     path.into_with_c_str(|path| syscalls::accessat(CWD, path, access, AtFlags::empty()))
+}
+
+/// `stat(path)`—The metadata of a file, following a final symlink.
+///
+/// `statat(CWD, path, AtFlags::empty())`: see [`statat`].
+///
+/// # References
+///  - [Linux `stat(2)`](https://man7.org/linux/man-pages/man2/stat.2.html)
+#[inline]
+pub fn stat<P: path::Arg>(path: P) -> Result<Stat> {
+    statat(CWD, path, AtFlags::empty())
+}
+
+/// `lstat(path)`—The metadata of a file, or of a final symlink itself.
+///
+/// `statat(CWD, path, AtFlags::SYMLINK_NOFOLLOW)`: see [`statat`].
+///
+/// # References
+///  - [Linux `lstat(2)`](https://man7.org/linux/man-pages/man2/lstat.2.html)
+#[inline]
+pub fn lstat<P: path::Arg>(path: P) -> Result<Stat> {
+    statat(CWD, path, AtFlags::SYMLINK_NOFOLLOW)
+}
+
+/// `statfs(path)`—The metadata of the filesystem a file is on (`statfs64` on 32-bit arm).
+///
+/// # References
+///  - [Linux `statfs(2)`](https://man7.org/linux/man-pages/man2/statfs.2.html)
+#[inline]
+pub fn statfs<P: path::Arg>(path: P) -> Result<StatFs> {
+    path.into_with_c_str(syscalls::statfs)
+}
+
+/// `chmod(path, mode)`—Sets a file's permission bits, following symlinks:
+/// `chmodat(CWD, path, mode, AtFlags::empty())`.
+///
+/// # References
+///  - [Linux `chmod(2)`](https://man7.org/linux/man-pages/man2/chmod.2.html)
+#[inline]
+pub fn chmod<P: path::Arg>(path: P, mode: Mode) -> Result<()> {
+    chmodat(CWD, path, mode, AtFlags::empty())
+}
+
+/// `chown(path, owner, group)`—Sets a file's owner and group, following symlinks; `None`
+/// leaves one as it is: `chownat(CWD, path, owner, group, AtFlags::empty())`.
+///
+/// # References
+///  - [Linux `chown(2)`](https://man7.org/linux/man-pages/man2/chown.2.html)
+#[inline]
+pub fn chown<P: path::Arg>(path: P, owner: Option<Uid>, group: Option<Gid>) -> Result<()> {
+    chownat(CWD, path, owner, group, AtFlags::empty())
 }

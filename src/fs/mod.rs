@@ -1,30 +1,48 @@
 //! Filesystem calls: rustix's `fs` module (feature `fs`).
 
+mod abs;
 mod at;
+#[cfg(feature = "alloc")]
+mod dir;
+mod fcntl;
 mod fd;
+mod makedev;
+mod memfd;
+mod raw_dir;
+mod stat_types;
+mod statx;
 pub(crate) mod syscalls;
 mod types;
 
 pub use crate::ugid::{Gid, Uid};
-pub use at::{open, openat};
-pub use fd::seek;
-pub use types::{Mode, OFlags, SeekFrom, CWD};
-
-// ---- fsdir: directories and names ----
-mod abs;
-#[cfg(feature = "alloc")]
-mod dir;
-mod raw_dir;
-
 #[cfg(feature = "alloc")]
 pub use abs::readlink;
-pub use abs::{access, link, mkdir, rename, rmdir, symlink, unlink};
+pub use abs::{
+    access, chmod, chown, link, lstat, mkdir, rename, rmdir, stat, statfs, symlink, unlink,
+};
 #[cfg(feature = "alloc")]
 pub use at::readlinkat;
 pub use at::{
-    accessat, linkat, mkdirat, readlinkat_raw, renameat, renameat_with, symlinkat, unlinkat,
+    accessat, chmodat, chownat, linkat, mkdirat, open, openat, readlinkat_raw, renameat,
+    renameat_with, statat, symlinkat, unlinkat, utimensat,
 };
 #[cfg(feature = "alloc")]
 pub use dir::{Dir, DirEntry};
+pub use fcntl::{fcntl_add_seals, fcntl_get_seals, fcntl_getfl, fcntl_setfl};
+pub use fd::{
+    copy_file_range, fadvise, fallocate, fchmod, fchown, fdatasync, flock, fstat, fstatfs, fsync,
+    ftruncate, futimens, seek, tell,
+};
+pub use makedev::{major, makedev, minor};
+pub use memfd::memfd_create;
 pub use raw_dir::{RawDir, RawDirEntry};
-pub use types::{Access, AtFlags, FileType, RawMode, RenameFlags};
+pub use stat_types::{
+    Dev, FsWord, Fsid, Stat, StatFs, Statx, StatxAttributes, StatxFlags, StatxTimestamp,
+    NFS_SUPER_MAGIC, PROC_SUPER_MAGIC,
+};
+pub use statx::statx;
+pub use types::{
+    Access, Advice, AtFlags, FallocateFlags, FileType, FlockOperation, MemfdFlags, Mode, Nsecs,
+    OFlags, RawMode, RenameFlags, SealFlags, Secs, SeekFrom, Timespec, Timestamps, CWD, UTIME_NOW,
+    UTIME_OMIT,
+};

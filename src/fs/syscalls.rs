@@ -1,10 +1,18 @@
 //! The fs module's typed system calls: each a line or two over `crate::conv`.
 
-use crate::conv::{c_uint, ret_owned_fd};
+use crate::conv::{
+    by_mut, by_ref, c_uint, opt_by_mut, ret, ret_c_int, ret_c_uint, ret_owned_fd, ret_usize, size,
+    zero,
+};
 use crate::errno::{Errno, Result};
 use crate::fd::{BorrowedFd, OwnedFd};
-use crate::fs::{Mode, OFlags, SeekFrom};
+use crate::fs::{
+    Advice, AtFlags, FallocateFlags, FlockOperation, MemfdFlags, Mode, OFlags, SealFlags, SeekFrom,
+    Stat, StatFs, Statx, StatxFlags, Timestamps,
+};
+use crate::ugid::{Gid, Uid};
 use core::ffi::CStr;
+use core::mem::MaybeUninit;
 use linux_raw_sys::general as k;
 
 #[inline]
@@ -71,6 +79,458 @@ pub(crate) fn lseek(fd: BorrowedFd<'_>, pos: SeekFrom) -> Result<u64> {
         Ok(result.assume_init())
     }
 }
+
+// ---- fsfile: stat, statfs, statx; fd calls; times, modes and owners -------------------------
+
+/// A `u64` file offset or length as the kernel's `loff_t`: 2^63 and more would be negative
+/// there, so they are refused with `Errno::INVAL` rather than passed on.
+#[inline(always)]
+fn loff_of(value: u64) -> Result<i64> {
+    i64::try_from(value).map_err(|_| Errno::INVAL)
+}
+
+#[cfg(target_pointer_width = "64")]
+#[inline]
+pub(crate) fn fstat(fd: BorrowedFd<'_>) -> Result<Stat> {
+    let mut stat = MaybeUninit::<Stat>::uninit();
+    // SAFETY: fstat writes one `struct stat`, which `Stat` is, through the live pointer; it is
+    // all written when the call succeeds.
+    unsafe {
+        ret(syscall!(__NR_fstat, fd, by_mut(&mut stat)))?;
+        Ok(stat.assume_init())
+    }
+}
+
+#[cfg(target_pointer_width = "64")]
+#[inline]
+pub(crate) fn statat(dirfd: BorrowedFd<'_>, path: &CStr, flags: AtFlags) -> Result<Stat> {
+    let mut stat = MaybeUninit::<Stat>::uninit();
+    // SAFETY: as for fstat; the kernel also reads the NUL-terminated path.
+    unsafe {
+        ret(syscall!(
+            __NR_newfstatat,
+            dirfd,
+            path,
+            by_mut(&mut stat),
+            flags
+        ))?;
+        Ok(stat.assume_init())
+    }
+}
+
+/// 32-bit arm: `statx` of the fd itself (an empty path with `AT_EMPTY_PATH`), as rustix does.
+/// `statx` would take `AT_FDCWD` for the current directory, where `fstat` says EBADF; so does
+/// this (rustix does not).
+#[cfg(target_arch = "arm")]
+#[inline]
+pub(crate) fn fstat(fd: BorrowedFd<'_>) -> Result<Stat> {
+    if crate::fd::AsRawFd::as_raw_fd(&fd) == k::AT_FDCWD {
+        return Err(Errno::BADF);
+    }
+    statx(fd, c"", AtFlags::EMPTY_PATH, StatxFlags::BASIC_STATS).and_then(stat_of_statx)
+}
+
+#[cfg(target_arch = "arm")]
+#[inline]
+pub(crate) fn statat(dirfd: BorrowedFd<'_>, path: &CStr, flags: AtFlags) -> Result<Stat> {
+    statx(dirfd, path, flags, StatxFlags::BASIC_STATS).and_then(stat_of_statx)
+}
+
+/// 32-bit arm's `Stat` from a `statx` result; a size past `i64::MAX` is `Errno::OVERFLOW`.
+#[cfg(target_arch = "arm")]
+fn stat_of_statx(x: Statx) -> Result<Stat> {
+    use crate::fs::makedev;
+    Ok(Stat {
+        st_dev: makedev(x.stx_dev_major, x.stx_dev_minor),
+        st_mode: x.stx_mode.into(),
+        st_nlink: x.stx_nlink,
+        st_uid: x.stx_uid,
+        st_gid: x.stx_gid,
+        st_rdev: makedev(x.stx_rdev_major, x.stx_rdev_minor),
+        st_size: i64::try_from(x.stx_size).map_err(|_| Errno::OVERFLOW)?,
+        st_blksize: x.stx_blksize,
+        st_blocks: x.stx_blocks,
+        st_atime: x.stx_atime.tv_sec,
+        st_atime_nsec: x.stx_atime.tv_nsec,
+        st_mtime: x.stx_mtime.tv_sec,
+        st_mtime_nsec: x.stx_mtime.tv_nsec,
+        st_ctime: x.stx_ctime.tv_sec,
+        st_ctime_nsec: x.stx_ctime.tv_nsec,
+        st_ino: x.stx_ino,
+    })
+}
+
+/// `STATX__RESERVED` in the mask is refused (the kernel refuses it too), as rustix does: the
+/// bit is kept for a larger `struct statx` some day.
+#[inline]
+pub(crate) fn statx(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    flags: AtFlags,
+    mask: StatxFlags,
+) -> Result<Statx> {
+    if mask.bits() & k::STATX__RESERVED != 0 {
+        return Err(Errno::INVAL);
+    }
+    let mut statx = MaybeUninit::<Statx>::uninit();
+    // SAFETY: statx reads the path and writes one `struct statx` (fixed at 256 bytes, growth
+    // going into its spare fields), which `Statx` is, through the live pointer; all of it is
+    // written when the call succeeds.
+    unsafe {
+        ret(syscall!(
+            __NR_statx,
+            dirfd,
+            path,
+            flags,
+            mask,
+            by_mut(&mut statx)
+        ))?;
+        Ok(statx.assume_init())
+    }
+}
+
+#[inline]
+pub(crate) fn fstatfs(fd: BorrowedFd<'_>) -> Result<StatFs> {
+    let mut statfs = MaybeUninit::<StatFs>::uninit();
+    // SAFETY: the call writes one `struct statfs` (arm: `statfs64`, whose size is passed),
+    // which `StatFs` is, through the live pointer; all of it when the call succeeds.
+    unsafe {
+        #[cfg(target_pointer_width = "64")]
+        ret(syscall!(__NR_fstatfs, fd, by_mut(&mut statfs)))?;
+        #[cfg(target_arch = "arm")]
+        ret(syscall!(
+            __NR_fstatfs64,
+            fd,
+            size(core::mem::size_of::<StatFs>()),
+            by_mut(&mut statfs)
+        ))?;
+        Ok(statfs.assume_init())
+    }
+}
+
+#[inline]
+pub(crate) fn statfs(path: &CStr) -> Result<StatFs> {
+    let mut statfs = MaybeUninit::<StatFs>::uninit();
+    // SAFETY: as for fstatfs; the kernel also reads the NUL-terminated path.
+    unsafe {
+        #[cfg(target_pointer_width = "64")]
+        ret(syscall!(__NR_statfs, path, by_mut(&mut statfs)))?;
+        #[cfg(target_arch = "arm")]
+        ret(syscall!(
+            __NR_statfs64,
+            path,
+            size(core::mem::size_of::<StatFs>()),
+            by_mut(&mut statfs)
+        ))?;
+        Ok(statfs.assume_init())
+    }
+}
+
+#[inline]
+pub(crate) fn fcntl_getfl(fd: BorrowedFd<'_>) -> Result<OFlags> {
+    // SAFETY: F_GETFL touches no user memory.
+    let bits = unsafe { ret_c_uint(syscall_readonly!(__NR_fcntl, fd, c_uint(k::F_GETFL)))? };
+    Ok(OFlags::from_bits_retain(bits))
+}
+
+#[inline]
+pub(crate) fn fcntl_setfl(fd: BorrowedFd<'_>, flags: OFlags) -> Result<()> {
+    // As in openat: large-file support always.
+    let flags = flags | OFlags::LARGEFILE;
+    // SAFETY: F_SETFL touches no user memory.
+    unsafe { ret(syscall_readonly!(__NR_fcntl, fd, c_uint(k::F_SETFL), flags)) }
+}
+
+#[inline]
+pub(crate) fn fcntl_get_seals(fd: BorrowedFd<'_>) -> Result<SealFlags> {
+    // SAFETY: F_GET_SEALS touches no user memory.
+    let bits = unsafe { ret_c_int(syscall_readonly!(__NR_fcntl, fd, c_uint(k::F_GET_SEALS)))? };
+    Ok(SealFlags::from_bits_retain(bits as u32))
+}
+
+#[inline]
+pub(crate) fn fcntl_add_seals(fd: BorrowedFd<'_>, seals: SealFlags) -> Result<()> {
+    // SAFETY: F_ADD_SEALS touches no user memory.
+    unsafe {
+        ret(syscall_readonly!(
+            __NR_fcntl,
+            fd,
+            c_uint(k::F_ADD_SEALS),
+            seals
+        ))
+    }
+}
+
+#[inline]
+pub(crate) fn flock(fd: BorrowedFd<'_>, operation: FlockOperation) -> Result<()> {
+    // SAFETY: flock touches no user memory.
+    unsafe { ret(syscall_readonly!(__NR_flock, fd, c_uint(operation as u32))) }
+}
+
+#[inline]
+pub(crate) fn fsync(fd: BorrowedFd<'_>) -> Result<()> {
+    // SAFETY: fsync touches no user memory.
+    unsafe { ret(syscall_readonly!(__NR_fsync, fd)) }
+}
+
+#[inline]
+pub(crate) fn fdatasync(fd: BorrowedFd<'_>) -> Result<()> {
+    // SAFETY: fdatasync touches no user memory.
+    unsafe { ret(syscall_readonly!(__NR_fdatasync, fd)) }
+}
+
+#[inline]
+pub(crate) fn ftruncate(fd: BorrowedFd<'_>, length: u64) -> Result<()> {
+    let length = loff_of(length)?;
+    // SAFETY: ftruncate touches no user memory.
+    #[cfg(target_pointer_width = "64")]
+    unsafe {
+        ret(syscall_readonly!(
+            __NR_ftruncate,
+            fd,
+            crate::conv::loff(length)
+        ))
+    }
+    // 32-bit arm: the length goes in the even pair r2:r3, after a pad register.
+    #[cfg(target_arch = "arm")]
+    {
+        let (lo, hi) = crate::conv::loff_words(length);
+        // SAFETY: ftruncate64 touches no user memory.
+        unsafe { ret(syscall_readonly!(__NR_ftruncate64, fd, zero(), lo, hi)) }
+    }
+}
+
+#[inline]
+pub(crate) fn fallocate(
+    fd: BorrowedFd<'_>,
+    mode: FallocateFlags,
+    offset: u64,
+    len: u64,
+) -> Result<()> {
+    let (offset, len) = (loff_of(offset)?, loff_of(len)?);
+    // SAFETY: fallocate touches no user memory.
+    #[cfg(target_pointer_width = "64")]
+    unsafe {
+        use crate::conv::loff;
+        ret(syscall_readonly!(
+            __NR_fallocate,
+            fd,
+            mode,
+            loff(offset),
+            loff(len)
+        ))
+    }
+    // 32-bit arm: the offset in r2:r3, the length in r4:r5.
+    #[cfg(target_arch = "arm")]
+    {
+        use crate::conv::loff_words;
+        let ((off_lo, off_hi), (len_lo, len_hi)) = (loff_words(offset), loff_words(len));
+        // SAFETY: fallocate touches no user memory.
+        unsafe {
+            ret(syscall_readonly!(
+                __NR_fallocate,
+                fd,
+                mode,
+                off_lo,
+                off_hi,
+                len_lo,
+                len_hi
+            ))
+        }
+    }
+}
+
+/// `len` 0 means "to the end of the file".
+#[inline]
+pub(crate) fn fadvise(fd: BorrowedFd<'_>, offset: u64, len: u64, advice: Advice) -> Result<()> {
+    let (offset, len) = (loff_of(offset)?, loff_of(len)?);
+    let advice = c_uint(advice as u32);
+    // SAFETY: fadvise64 touches no user memory.
+    #[cfg(target_pointer_width = "64")]
+    unsafe {
+        use crate::conv::loff;
+        ret(syscall_readonly!(
+            __NR_fadvise64,
+            fd,
+            loff(offset),
+            loff(len),
+            advice
+        ))
+    }
+    // 32-bit arm: arm_fadvise64_64 moves the advice up front so that both 64-bit values fall
+    // in even register pairs (r2:r3, r4:r5).
+    #[cfg(target_arch = "arm")]
+    {
+        use crate::conv::loff_words;
+        let ((off_lo, off_hi), (len_lo, len_hi)) = (loff_words(offset), loff_words(len));
+        // SAFETY: arm_fadvise64_64 touches no user memory.
+        unsafe {
+            ret(syscall_readonly!(
+                __NR_arm_fadvise64_64,
+                fd,
+                advice,
+                off_lo,
+                off_hi,
+                len_lo,
+                len_hi
+            ))
+        }
+    }
+}
+
+#[inline]
+pub(crate) fn memfd_create(name: &CStr, flags: MemfdFlags) -> Result<OwnedFd> {
+    // SAFETY: the kernel only reads the NUL-terminated name; a new fd comes back on success.
+    unsafe { ret_owned_fd(syscall_readonly!(__NR_memfd_create, name, flags)) }
+}
+
+/// Offsets of 2^63 and more, negative to the kernel, are refused with `Errno::INVAL` before the
+/// call.
+#[inline]
+pub(crate) fn copy_file_range(
+    fd_in: BorrowedFd<'_>,
+    off_in: Option<&mut u64>,
+    fd_out: BorrowedFd<'_>,
+    off_out: Option<&mut u64>,
+    len: usize,
+) -> Result<usize> {
+    for offset in [off_in.as_deref(), off_out.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        loff_of(*offset)?;
+    }
+    // SAFETY: the kernel reads and updates each offset through its pointer, which points to
+    // a live, writable `u64` (a `loff_t`'s layout) or is null; it touches no other user memory.
+    unsafe {
+        ret_usize(syscall!(
+            __NR_copy_file_range,
+            fd_in,
+            opt_by_mut(off_in),
+            fd_out,
+            opt_by_mut(off_out),
+            size(len),
+            c_uint(0)
+        ))
+    }
+}
+
+/// `utimensat` with a path, or (`path` null) on `dirfd` itself: 32-bit arm's
+/// `utimensat_time64` (Linux 5.1 and later), whose times have 64-bit seconds as everywhere else.
+#[inline]
+fn utimensat_raw(
+    dirfd: BorrowedFd<'_>,
+    path: crate::conv::Arg<'_>,
+    times: &Timestamps,
+    flags: AtFlags,
+) -> Result<()> {
+    // SAFETY: the kernel reads the path (or takes null) and two `__kernel_timespec`s, which
+    // `Timestamps` is; it writes no user memory.
+    #[cfg(target_pointer_width = "64")]
+    unsafe {
+        ret(syscall_readonly!(
+            __NR_utimensat,
+            dirfd,
+            path,
+            by_ref(times),
+            flags
+        ))
+    }
+    // SAFETY: as above.
+    #[cfg(target_arch = "arm")]
+    unsafe {
+        ret(syscall_readonly!(
+            __NR_utimensat_time64,
+            dirfd,
+            path,
+            by_ref(times),
+            flags
+        ))
+    }
+}
+
+#[inline]
+pub(crate) fn utimensat(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    times: &Timestamps,
+    flags: AtFlags,
+) -> Result<()> {
+    utimensat_raw(dirfd, path.into(), times, flags)
+}
+
+/// `AT_FDCWD` with a null path would be the kernel's EFAULT; it is no open file, so EBADF as
+/// for any other non-fd (and as glibc's `futimens` says).
+#[inline]
+pub(crate) fn futimens(fd: BorrowedFd<'_>, times: &Timestamps) -> Result<()> {
+    if crate::fd::AsRawFd::as_raw_fd(&fd) == k::AT_FDCWD {
+        return Err(Errno::BADF);
+    }
+    utimensat_raw(fd, zero(), times, AtFlags::empty())
+}
+
+/// `fchmodat` has no flags argument: as in rustix, `SYMLINK_NOFOLLOW` alone is
+/// `Errno::OPNOTSUPP` and any other flag `Errno::INVAL`.
+#[inline]
+pub(crate) fn chmodat(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    mode: Mode,
+    flags: AtFlags,
+) -> Result<()> {
+    if flags == AtFlags::SYMLINK_NOFOLLOW {
+        return Err(Errno::OPNOTSUPP);
+    }
+    if !flags.is_empty() {
+        return Err(Errno::INVAL);
+    }
+    // SAFETY: the kernel only reads the NUL-terminated path.
+    unsafe { ret(syscall_readonly!(__NR_fchmodat, dirfd, path, mode)) }
+}
+
+#[inline]
+pub(crate) fn fchmod(fd: BorrowedFd<'_>, mode: Mode) -> Result<()> {
+    // SAFETY: fchmod touches no user memory.
+    unsafe { ret(syscall_readonly!(__NR_fchmod, fd, mode)) }
+}
+
+/// 32-bit arm's `fchown` takes 16-bit IDs; `fchown32` takes the whole `uid_t`/`gid_t`.
+#[inline]
+pub(crate) fn fchown(fd: BorrowedFd<'_>, owner: Option<Uid>, group: Option<Gid>) -> Result<()> {
+    // SAFETY: fchown touches no user memory.
+    #[cfg(target_pointer_width = "64")]
+    unsafe {
+        ret(syscall_readonly!(__NR_fchown, fd, owner, group))
+    }
+    // SAFETY: fchown32 touches no user memory.
+    #[cfg(target_arch = "arm")]
+    unsafe {
+        ret(syscall_readonly!(__NR_fchown32, fd, owner, group))
+    }
+}
+
+#[inline]
+pub(crate) fn chownat(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    owner: Option<Uid>,
+    group: Option<Gid>,
+    flags: AtFlags,
+) -> Result<()> {
+    // SAFETY: the kernel only reads the NUL-terminated path.
+    unsafe {
+        ret(syscall_readonly!(
+            __NR_fchownat,
+            dirfd,
+            path,
+            owner,
+            group,
+            flags
+        ))
+    }
+}
+
+// ---- end of fsfile's section ----------------------------------------------------------------
 
 // ---- fsdir: directories and names ----
 //
@@ -261,17 +721,6 @@ pub(crate) fn getdents64(
             crate::conv::size(len)
         ))
     }
-}
-
-/// `fcntl(fd, F_GETFL)`: the file status flags (`__NR_fcntl` is `fcntl64` on 32-bit arm).
-/// For `Dir::read_from`. (fsfile has the same function, ungated: merge keeps theirs.)
-#[cfg(feature = "alloc")]
-#[inline]
-pub(crate) fn fcntl_getfl(fd: BorrowedFd<'_>) -> Result<OFlags> {
-    // SAFETY: F_GETFL touches no user memory.
-    let bits =
-        unsafe { crate::conv::ret_c_uint(syscall_readonly!(__NR_fcntl, fd, c_uint(k::F_GETFL)))? };
-    Ok(OFlags::from_bits_retain(bits))
 }
 
 #[cfg(test)]

@@ -54,6 +54,16 @@ flags! {
         const TRUNC = k::O_TRUNC;
         /// `O_LARGEFILE`
         const LARGEFILE = k::O_LARGEFILE;
+        /// `O_RDONLY | O_WRONLY | O_RDWR`: the read/write bits alone (`ACCMODE` may come to
+        /// include others on some systems).
+        const RWMODE = k::O_RDONLY | k::O_WRONLY | k::O_RDWR;
+        /// `O_FSYNC`: the same bits as `SYNC` on Linux.
+        const FSYNC = k::O_SYNC;
+        /// `O_RSYNC`: the same bits as `SYNC` on Linux.
+        const RSYNC = k::O_SYNC;
+        /// `O_ASYNC` (`FASYNC`): settable through [`fcntl_setfl`](crate::fs::fcntl_setfl) only;
+        /// `open` ignores it.
+        const ASYNC = k::FASYNC;
         /// Bits this version does not name: kept, and passed to the kernel as they are.
         const _ = !0;
     }
@@ -112,16 +122,11 @@ pub enum SeekFrom {
     Hole(u64),
 }
 
-// ---- fsdir: (from fsfile; identical, merge keeps one) ----
-// `AtFlags` (fsfile commit 9a3cdcc), `RawMode` and `FileType` (fsfile commit 2d1062b) are
-// copied from the fsfile branch, identical but for doc links to items this branch does not
-// have (`statat`, `statx`, `Stat::st_mode`), which are plain text here so that the doc build
-// stays clean. fsfile's `Mode::from_raw_mode`/`as_raw_mode` and its `From` impls, in the same
-// commit, are not copied (not needed here).
+// ---- fsfile: AtFlags and the stat/fd-call types ----
 
 flags! {
-    /// `AT_*` flags for the `*at` calls (`statat`, `statx`, [`unlinkat`](crate::fs::unlinkat),
-    /// [`linkat`](crate::fs::linkat), `chownat`, ...).
+    /// `AT_*` flags for the `*at` calls ([`statat`](crate::fs::statat),
+    /// [`statx`](crate::fs::statx), `unlinkat`, `linkat`, `chownat`, ...).
     pub struct AtFlags: u32 {
         /// `AT_SYMLINK_NOFOLLOW`
         const SYMLINK_NOFOLLOW = k::AT_SYMLINK_NOFOLLOW;
@@ -146,10 +151,42 @@ flags! {
     }
 }
 
-/// `mode_t`: a file's type and permission bits as one integer, as in `Stat::st_mode`.
+/// `mode_t`: a file's type and permission bits as one integer, as in [`Stat::st_mode`].
+///
+/// [`Stat::st_mode`]: crate::fs::Stat::st_mode
 pub type RawMode = u32;
 
-/// A file's type: the `S_IFMT` bits of `Stat::st_mode`.
+impl Mode {
+    /// The permission bits of a raw `st_mode`, without its file-type (`S_IFMT`) bits.
+    #[inline]
+    pub const fn from_raw_mode(st_mode: RawMode) -> Self {
+        Self::from_bits_truncate(st_mode & !k::S_IFMT)
+    }
+
+    /// The mode as a raw `mode_t`.
+    #[inline]
+    pub const fn as_raw_mode(self) -> RawMode {
+        self.bits()
+    }
+}
+
+/// The permission bits of a raw `st_mode`, as [`Mode::from_raw_mode`] takes them.
+impl From<RawMode> for Mode {
+    #[inline]
+    fn from(st_mode: RawMode) -> Self {
+        Self::from_raw_mode(st_mode)
+    }
+}
+
+/// The mode as a raw `mode_t`.
+impl From<Mode> for RawMode {
+    #[inline]
+    fn from(mode: Mode) -> Self {
+        mode.as_raw_mode()
+    }
+}
+
+/// A file's type: the `S_IFMT` bits of [`Stat::st_mode`](crate::fs::Stat::st_mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileType {
     /// `S_IFREG`
@@ -258,6 +295,148 @@ impl FileType {
     #[inline]
     pub fn is_block_device(self) -> bool {
         self == Self::BlockDevice
+    }
+}
+
+pub use crate::timespec::{Nsecs, Secs, Timespec};
+
+/// `UTIME_NOW`: as a [`Timespec::tv_nsec`] in [`Timestamps`], "set this time to now".
+pub const UTIME_NOW: Nsecs = k::UTIME_NOW as Nsecs;
+
+/// `UTIME_OMIT`: as a [`Timespec::tv_nsec`] in [`Timestamps`], "leave this time unchanged".
+pub const UTIME_OMIT: Nsecs = k::UTIME_OMIT as Nsecs;
+
+/// `struct timespec [2]`—The access and modification times that
+/// [`utimensat`](crate::fs::utimensat) and [`futimens`](crate::fs::futimens) set, in the
+/// kernel's layout (64-bit seconds on every architecture).
+#[repr(C)]
+#[derive(Debug, Clone)]
+pub struct Timestamps {
+    /// The time of last access (`st_atime`).
+    pub last_access: Timespec,
+    /// The time of last modification (`st_mtime`).
+    pub last_modification: Timespec,
+}
+
+/// `POSIX_FADV_*`—What [`fadvise`](crate::fs::fadvise) tells the kernel about an access
+/// pattern.
+#[derive(Debug, Copy, Clone, Eq, PartialEq)]
+#[repr(u32)]
+pub enum Advice {
+    /// `POSIX_FADV_NORMAL`
+    Normal = k::POSIX_FADV_NORMAL,
+    /// `POSIX_FADV_SEQUENTIAL`
+    Sequential = k::POSIX_FADV_SEQUENTIAL,
+    /// `POSIX_FADV_RANDOM`
+    Random = k::POSIX_FADV_RANDOM,
+    /// `POSIX_FADV_NOREUSE`
+    NoReuse = k::POSIX_FADV_NOREUSE,
+    /// `POSIX_FADV_WILLNEED`
+    WillNeed = k::POSIX_FADV_WILLNEED,
+    /// `POSIX_FADV_DONTNEED`
+    DontNeed = k::POSIX_FADV_DONTNEED,
+}
+
+/// `LOCK_*`—What [`flock`](crate::fs::flock) does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum FlockOperation {
+    /// `LOCK_SH`
+    LockShared = k::LOCK_SH,
+    /// `LOCK_EX`
+    LockExclusive = k::LOCK_EX,
+    /// `LOCK_UN`
+    Unlock = k::LOCK_UN,
+    /// `LOCK_SH | LOCK_NB`
+    NonBlockingLockShared = k::LOCK_SH | k::LOCK_NB,
+    /// `LOCK_EX | LOCK_NB`
+    NonBlockingLockExclusive = k::LOCK_EX | k::LOCK_NB,
+    /// `LOCK_UN | LOCK_NB`
+    NonBlockingUnlock = k::LOCK_UN | k::LOCK_NB,
+}
+
+flags! {
+    /// `FALLOC_FL_*` flags for [`fallocate`](crate::fs::fallocate).
+    pub struct FallocateFlags: u32 {
+        /// `FALLOC_FL_KEEP_SIZE`
+        const KEEP_SIZE = k::FALLOC_FL_KEEP_SIZE;
+        /// `FALLOC_FL_PUNCH_HOLE`
+        const PUNCH_HOLE = k::FALLOC_FL_PUNCH_HOLE;
+        /// `FALLOC_FL_NO_HIDE_STALE`
+        const NO_HIDE_STALE = k::FALLOC_FL_NO_HIDE_STALE;
+        /// `FALLOC_FL_COLLAPSE_RANGE`
+        const COLLAPSE_RANGE = k::FALLOC_FL_COLLAPSE_RANGE;
+        /// `FALLOC_FL_ZERO_RANGE`
+        const ZERO_RANGE = k::FALLOC_FL_ZERO_RANGE;
+        /// `FALLOC_FL_INSERT_RANGE`
+        const INSERT_RANGE = k::FALLOC_FL_INSERT_RANGE;
+        /// `FALLOC_FL_UNSHARE_RANGE`
+        const UNSHARE_RANGE = k::FALLOC_FL_UNSHARE_RANGE;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+flags! {
+    /// `MFD_*` flags for [`memfd_create`](crate::fs::memfd_create).
+    pub struct MemfdFlags: u32 {
+        /// `MFD_CLOEXEC`
+        const CLOEXEC = k::MFD_CLOEXEC;
+        /// `MFD_ALLOW_SEALING`
+        const ALLOW_SEALING = k::MFD_ALLOW_SEALING;
+        /// `MFD_HUGETLB` (since Linux 4.14)
+        const HUGETLB = k::MFD_HUGETLB;
+        /// `MFD_NOEXEC_SEAL` (since Linux 6.3)
+        const NOEXEC_SEAL = k::MFD_NOEXEC_SEAL;
+        /// `MFD_EXEC` (since Linux 6.3)
+        const EXEC = k::MFD_EXEC;
+        /// `MFD_HUGE_64KB`
+        const HUGE_64KB = k::MFD_HUGE_64KB;
+        /// `MFD_HUGE_512KB`
+        const HUGE_512KB = k::MFD_HUGE_512KB;
+        /// `MFD_HUGE_1MB`
+        const HUGE_1MB = k::MFD_HUGE_1MB;
+        /// `MFD_HUGE_2MB`
+        const HUGE_2MB = k::MFD_HUGE_2MB;
+        /// `MFD_HUGE_8MB`
+        const HUGE_8MB = k::MFD_HUGE_8MB;
+        /// `MFD_HUGE_16MB`
+        const HUGE_16MB = k::MFD_HUGE_16MB;
+        /// `MFD_HUGE_32MB`
+        const HUGE_32MB = k::MFD_HUGE_32MB;
+        /// `MFD_HUGE_256MB`
+        const HUGE_256MB = k::MFD_HUGE_256MB;
+        /// `MFD_HUGE_512MB`
+        const HUGE_512MB = k::MFD_HUGE_512MB;
+        /// `MFD_HUGE_1GB`
+        const HUGE_1GB = k::MFD_HUGE_1GB;
+        /// `MFD_HUGE_2GB`
+        const HUGE_2GB = k::MFD_HUGE_2GB;
+        /// `MFD_HUGE_16GB`
+        const HUGE_16GB = k::MFD_HUGE_16GB;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
+    }
+}
+
+flags! {
+    /// `F_SEAL_*` flags for [`fcntl_add_seals`](crate::fs::fcntl_add_seals) and
+    /// [`fcntl_get_seals`](crate::fs::fcntl_get_seals).
+    pub struct SealFlags: u32 {
+        /// `F_SEAL_SEAL`: no more seals may be added.
+        const SEAL = k::F_SEAL_SEAL;
+        /// `F_SEAL_SHRINK`
+        const SHRINK = k::F_SEAL_SHRINK;
+        /// `F_SEAL_GROW`
+        const GROW = k::F_SEAL_GROW;
+        /// `F_SEAL_WRITE`
+        const WRITE = k::F_SEAL_WRITE;
+        /// `F_SEAL_FUTURE_WRITE` (since Linux 5.1)
+        const FUTURE_WRITE = k::F_SEAL_FUTURE_WRITE;
+        /// `F_SEAL_EXEC` (since Linux 6.3)
+        const EXEC = k::F_SEAL_EXEC;
+        /// Bits this version does not name: kept, and passed to the kernel as they are.
+        const _ = !0;
     }
 }
 

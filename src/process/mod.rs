@@ -1,16 +1,25 @@
-//! Processes: rustix's `process` module (feature `process`), and `exit`.
+//! Processes: rustix's `process` module (feature `process`): `exit`, IDs, resource limits, the
+//! working directory and the file creation mask.
 
+mod chdir;
+mod exit;
+mod id;
+mod rlimit;
 pub(crate) mod syscalls;
+mod types;
+#[cfg(feature = "fs")]
+mod umask;
 
+pub use crate::pid::{Pid, RawPid};
 pub use crate::ugid::{Gid, RawGid, RawUid, Uid};
-
-/// `exit_group(status)`—Ends every thread of the process, with exit status `status & 0xff`.
-///
-/// Nothing runs afterwards: no destructors, no `atexit` handlers, no flushing of std's buffers.
-///
-/// # References
-///  - [Linux `exit_group(2)`](https://man7.org/linux/man-pages/man2/exit_group.2.html)
-#[inline]
-pub fn exit(status: i32) -> ! {
-    syscalls::exit_group(status)
-}
+#[cfg(feature = "fs")]
+pub use chdir::chdir;
+pub use chdir::fchdir;
+#[cfg(all(feature = "fs", feature = "alloc"))]
+pub use chdir::getcwd;
+pub use exit::exit;
+pub use id::{getegid, geteuid, getgid, getpid, getppid, getuid};
+pub use rlimit::{getrlimit, prlimit, setrlimit};
+pub use types::{Resource, Rlimit};
+#[cfg(feature = "fs")]
+pub use umask::umask;
