@@ -16,21 +16,31 @@ mod with_barecall {
 }
 
 /// Where barecall differs from rustix on purpose: rustix's observation, barecall's, and why.
-///
+const DIFFERENCES: &[(&str, &str, &str)] =
+    if cfg!(any(target_arch = "aarch64", target_arch = "riscv64")) {
+        &[DUP2_ONTO_ITSELF, FADVISE_PAST_I64]
+    } else {
+        &[FADVISE_PAST_I64]
+    };
+
 /// aarch64 and riscv64 have no `dup2` system call. rustix makes `dup2` a plain `dup3` there,
 /// which refuses `fd == new` with `EINVAL`, so its `dup2` means different things on different
 /// architectures; barecall's `dup2` is POSIX `dup2` everywhere (`fd == new` is `Ok` if `fd` is
 /// open), as on x86_64 and arm where the kernel has `dup2`.
-const DIFFERENCES: &[(&str, &str, &str)] =
-    if cfg!(any(target_arch = "aarch64", target_arch = "riscv64")) {
-        &[(
-            "dup2 onto itself: errno 22",
-            "dup2 onto itself: ok ()",
-            "rustix's dup2 is dup3 here, which refuses fd == new; barecall's keeps dup2's meaning",
-        )]
-    } else {
-        &[]
-    };
+const DUP2_ONTO_ITSELF: (&str, &str, &str) = (
+    "dup2 onto itself: errno 22",
+    "dup2 onto itself: ok ()",
+    "rustix's dup2 is dup3 here, which refuses fd == new; barecall's keeps dup2's meaning",
+);
+
+/// `fadvise` at an offset of 2^63 or more: rustix passes the `u64` on, which the kernel reads
+/// as a negative `loff_t` and accepts; barecall refuses offsets that do not fit the kernel's
+/// type with `EINVAL`, as it does for every offset (its docs say so).
+const FADVISE_PAST_I64: (&str, &str, &str) = (
+    "fadvise offset 2^63: ok ()",
+    "fadvise offset 2^63: errno 22",
+    "barecall refuses an offset past i64::MAX; rustix passes it on as a negative loff_t",
+);
 
 #[test]
 fn rustix_program_runs_the_same_on_barecall() {

@@ -1267,6 +1267,19 @@ fn dir_items(out: &mut Vec<String>) {
     listed.rewind();
     note("Dir rewound", format!("{}", listed.by_ref().count()));
     note("Dir stat", seen(listed.stat().map(|st| stat_line(&st))));
+    let dir_fs = fs::fstatfs(&dir).map(|sfs| num(sfs.f_type));
+    note(
+        "Dir statfs",
+        seen(listed.statfs().map(|sfs| Ok(num(sfs.f_type)) == dir_fs)),
+    );
+    let home = open_dir(".");
+    note("Dir chdir", seen(listed.chdir()));
+    note(
+        "getcwd after Dir chdir",
+        seen(process::getcwd(Vec::new()).map(|cwd| cwd.as_bytes() == base.as_os_str().as_bytes())),
+    );
+    note("fchdir back", seen(process::fchdir(&home)));
+    drop(home);
     note("Dir fd", seen(listed.fd().map(|fd| same_file(fd, &dir))));
     #[cfg(target_pointer_width = "64")]
     {
