@@ -1526,3 +1526,21 @@ fn file_type_from_and_to_mode() {
     assert_eq!(RenameFlags::NOREPLACE.bits(), libc::RENAME_NOREPLACE);
     assert_eq!(AtFlags::REMOVEDIR.bits(), libc::AT_REMOVEDIR as u32);
 }
+
+#[test]
+fn dir_stat_and_statfs_are_those_of_its_directory() {
+    let _check = common::FdCheck::new();
+    let dir = TempDir::new();
+    std::fs::create_dir(dir.path.join("sub")).unwrap();
+    let listed = Dir::read_from(&dir.fd).unwrap();
+    let st = listed.stat().unwrap();
+    let theirs = lstat(&dir.path).unwrap();
+    assert_eq!(FileType::from_raw_mode(st.st_mode), FileType::Directory);
+    assert_eq!(i128::from(st.st_ino), i128::from(theirs.st_ino));
+    assert_eq!(i128::from(st.st_nlink), i128::from(theirs.st_nlink));
+    assert_eq!(i128::from(st.st_nlink), 3, "., .. and sub/..");
+    let ours = listed.statfs().unwrap();
+    let direct = fs::fstatfs(&dir.fd).unwrap();
+    assert_eq!(i128::from(ours.f_type), i128::from(direct.f_type));
+    assert_eq!(i128::from(ours.f_bsize), i128::from(direct.f_bsize));
+}

@@ -15,6 +15,7 @@ use std::os::fd::RawFd;
 const SYS_READ: usize = 0;
 const SYS_WRITE: usize = 1;
 const SYS_CLOSE: usize = 3;
+const SYS_FSTAT: usize = 5;
 const SYS_IOCTL: usize = 16;
 const SYS_PREAD64: usize = 17;
 const SYS_PWRITE64: usize = 18;
@@ -22,7 +23,9 @@ const SYS_READV: usize = 19;
 const SYS_WRITEV: usize = 20;
 const SYS_FCNTL: usize = 72;
 const SYS_DUP3: usize = 292;
+const SYS_GETRANDOM: usize = 318;
 const F_GETFD: usize = 1;
+const F_GETFL: usize = 3;
 const FIONREAD: usize = 0x541b;
 
 /// `syscall` with three arguments, for calls that may write user memory.
@@ -217,4 +220,59 @@ pub fn ioctl_fionread<P: Pattern>(fd: RawFd) -> u64 {
     }
     // SAFETY: `ok` runs only when the call succeeded, so the kernel wrote the count.
     P::raw(ret, |_| unsafe { count.assume_init() as u64 })
+}
+
+/// `fstat(fd, &stat)`, returning `st_size`.
+#[inline(always)]
+pub fn fstat<P: Pattern>(fd: RawFd) -> u64 {
+    // glibc's `struct stat` on x86_64 is the kernel's.
+    let mut stat = MaybeUninit::<libc::stat>::uninit();
+    let ret: usize;
+    // SAFETY: fstat writes one `struct stat` through the pointer, which is live and writable.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_FSTAT => ret,
+            in("rdi") fd,
+            in("rsi") stat.as_mut_ptr(),
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags),
+        );
+    }
+    // SAFETY: `ok` runs only when the call succeeded, so the kernel wrote the struct.
+    P::raw(ret, |_| unsafe { stat.assume_init_ref().st_size })
+}
+
+/// `fcntl(fd, F_GETFL)`, as the 32-bit flags word every typed API returns.
+#[inline(always)]
+pub fn fcntl_getfl<P: Pattern>(fd: RawFd) -> u64 {
+    let ret: usize;
+    // SAFETY: F_GETFL touches no user memory; on a bad fd it only fails.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_FCNTL => ret,
+            in("rdi") fd,
+            in("rsi") F_GETFL,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags, readonly),
+        );
+    }
+    P::raw(ret, |raw| raw as u32)
+}
+
+/// `getrandom(buf, len, 0)`.
+///
+/// # Safety
+///
+/// `buf` is valid for writes of `len` bytes.
+#[inline(always)]
+pub unsafe fn getrandom<P: Pattern>(buf: *mut u8, len: usize) -> u64 {
+    // SAFETY: the caller vouches for the buffer, the only memory getrandom writes.
+    P::raw(
+        unsafe { syscall3!(SYS_GETRANDOM, buf, len, 0usize) },
+        |raw| raw,
+    )
 }

@@ -11,23 +11,29 @@ use crate::pattern::{Checked, Matched, Pattern};
 use std::fs::File;
 use std::hint::black_box;
 use std::io::{IoSlice, IoSliceMut, Read, Write};
-use std::mem::ManuallyDrop;
+use std::mem::{ManuallyDrop, MaybeUninit};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::FileExt;
 
 /// The fd number `dup3` targets. It must be free: [`Files::open`] checks that it is.
 pub const DUP_TARGET: RawFd = 100;
 
+/// What `fcntl_getfl` says of [`Files::null`]: `O_WRONLY`, and the kernel's `O_LARGEFILE`
+/// (`0o100000` on x86_64), which a 64-bit kernel adds to every `open` (libc's constant for it is
+/// 0 there, so it is written out).
+pub const NULL_FL: u64 = 0o100001;
+
 /// The bytes `writev` writes, one per buffer.
 static OUT: [u8; 4] = *b"abcd";
 
 /// The open files the operations use; opened once per process.
 pub struct Files {
-    /// `/dev/null`, write-only: `write`, `writev`; the source of `dup3` and `fcntl_getfd`.
+    /// `/dev/null`, write-only: `write`, `writev`; the source of `dup3`, `fcntl_getfd` and
+    /// `fcntl_getfl`.
     pub null: File,
     /// `/dev/zero`: `read`, `readv`.
     pub zero: File,
-    /// A one-byte scratch file, already unlinked: `pread`, `pwrite`.
+    /// A one-byte scratch file, already unlinked: `pread`, `pwrite`, `fstat`.
     pub scratch: File,
     /// The read end of a pipe holding [`Files::PIPE_BYTES`] bytes: `ioctl_fionread`.
     pub pipe: File,
@@ -85,7 +91,7 @@ pub struct Args<'a> {
     scratch_file: &'a File,
     /// The byte `write` and `pwrite` write.
     byte: [u8; 1],
-    /// Where `read` and `pread` read to.
+    /// Where `read`, `pread` and `getrandom` read to.
     buf: [u8; 1],
     /// Four one-byte buffers over [`OUT`], for `writev`.
     out: [IoSlice<'a>; 4],
@@ -371,6 +377,44 @@ benches! {
             // SAFETY: FIONREAD writes one `int` to `count`, which is live and writable.
             let ret = unsafe { libc::ioctl(a.pipe.as_raw_fd(), libc::FIONREAD, &mut count) };
             P::libc(ret, |_| count as u64)
+        },
+    }
+    fstat (expect 1) {
+        by_asm "asm" => |a| crate::floor::fstat::<P>(a.scratch.as_raw_fd()),
+        by_barecall "barecall" => |a| P::result(barecall::fs::fstat(a.scratch).map(|st| st.st_size)),
+        by_rustix "rustix" => |a| P::result(rustix::fs::fstat(a.scratch).map(|st| st.st_size)),
+        by_libc "libc" => |a| {
+            let mut stat = MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: fstat writes one `struct stat` to `stat`, which is live and writable.
+            let ret = unsafe { libc::fstat(a.scratch.as_raw_fd(), stat.as_mut_ptr()) };
+            // SAFETY: `ok` runs only when fstat succeeded, so it wrote the struct.
+            P::libc(ret, |_| unsafe { stat.assume_init_ref().st_size })
+        },
+        by_std "std" => |a| P::result(a.scratch_file.metadata().map(|m| m.len())),
+    }
+    fcntl_getfl (expect NULL_FL) {
+        by_asm "asm" => |a| crate::floor::fcntl_getfl::<P>(a.null.as_raw_fd()),
+        by_barecall "barecall" => |a| P::result(barecall::fs::fcntl_getfl(a.null)),
+        by_rustix "rustix" => |a| P::result(rustix::fs::fcntl_getfl(a.null)),
+        by_libc "libc" => |a| {
+            // SAFETY: F_GETFL takes no third argument and touches no memory.
+            P::libc(unsafe { libc::fcntl(a.null.as_raw_fd(), libc::F_GETFL) }, |r| r)
+        },
+    }
+    getrandom (expect 1) {
+        by_asm "asm" => |a| {
+            // SAFETY: the buffer is `a.buf`, one writable byte.
+            unsafe { crate::floor::getrandom::<P>(a.buf.as_mut_ptr(), 1) }
+        },
+        by_barecall "barecall" => |a| {
+            P::result(barecall::rand::getrandom(&mut a.buf, barecall::rand::GetRandomFlags::empty()))
+        },
+        by_rustix "rustix" => |a| {
+            P::result(rustix::rand::getrandom(&mut a.buf, rustix::rand::GetRandomFlags::empty()))
+        },
+        by_libc "libc" => |a| {
+            // SAFETY: the buffer is `a.buf`, one writable byte.
+            P::libc(unsafe { libc::getrandom(a.buf.as_mut_ptr().cast(), 1, 0) }, |r| r)
         },
     }
 }

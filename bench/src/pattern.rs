@@ -39,7 +39,7 @@ macro_rules! int_values {
     )*};
 }
 
-int_values!(usize, isize, u64, u32, i32);
+int_values!(usize, isize, u64, i64, u32, i32);
 
 impl Value for () {
     #[inline(always)]
@@ -60,6 +60,26 @@ impl Value for barecall::io::FdFlags {
 }
 
 impl Value for rustix::io::FdFlags {
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self.bits().into()
+    }
+    fn failed() -> Self {
+        Self::from_bits_retain(u32::MAX)
+    }
+}
+
+impl Value for barecall::fs::OFlags {
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self.bits().into()
+    }
+    fn failed() -> Self {
+        Self::from_bits_retain(u32::MAX)
+    }
+}
+
+impl Value for rustix::fs::OFlags {
     #[inline(always)]
     fn to_u64(self) -> u64 {
         self.bits().into()

@@ -3,7 +3,7 @@
 
 use crate::fd::{AsFd, BorrowedFd, OwnedFd};
 use crate::fs::types::DirentRecord;
-use crate::fs::{syscalls, FileType, Mode, OFlags, SeekFrom};
+use crate::fs::{syscalls, FileType, Mode, OFlags, SeekFrom, Stat, StatFs};
 use crate::io::{self, Errno, Result};
 use alloc::borrow::ToOwned;
 use alloc::ffi::CString;
@@ -25,9 +25,9 @@ const MAX_BUFFER: usize = 128 * 1024;
 /// [`rewind`](Self::rewind); a directory removed while it is read ends (`ENOENT`) without an
 /// error, as in rustix.
 ///
-/// Unlike rustix, there are no `stat`, `statfs`, `statvfs` or `chdir` methods yet; call
-/// those on [`fd`](Self::fd). And a record too large for the buffer (never with Linux's
-/// 255-byte names) makes the buffer grow rather than fail.
+/// Unlike rustix, there is no `statvfs` method (barecall has no `fstatvfs`). And a record
+/// too large for the buffer (never with Linux's 255-byte names) makes the buffer grow rather
+/// than fail.
 ///
 /// # References
 ///  - [Linux `getdents64(2)`](https://man7.org/linux/man-pages/man2/getdents64.2.html)
@@ -186,6 +186,41 @@ fn as_uninit(buf: &mut [u8]) -> &mut [core::mem::MaybeUninit<u8>] {
     // valid `u8`: no uninitialized byte can be stored through the result.
     unsafe { &mut *(buf as *mut [u8] as *mut [core::mem::MaybeUninit<u8>]) }
 }
+
+// --- compat: rustix's calls on the `Dir`'s own fd (stat, statfs, chdir) ---
+
+impl Dir {
+    /// `fstat(self)`—The directory's own metadata.
+    ///
+    /// # References
+    ///  - [Linux `fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html)
+    #[inline]
+    pub fn stat(&self) -> Result<Stat> {
+        syscalls::fstat(self.fd.as_fd())
+    }
+
+    /// `fstatfs(self)`—The file system the directory is on.
+    ///
+    /// # References
+    ///  - [Linux `fstatfs(2)`](https://man7.org/linux/man-pages/man2/fstatfs.2.html)
+    #[inline]
+    pub fn statfs(&self) -> Result<StatFs> {
+        syscalls::fstatfs(self.fd.as_fd())
+    }
+
+    /// `fchdir(self)`—Makes the directory the process's working directory (feature
+    /// `process`).
+    ///
+    /// # References
+    ///  - [Linux `fchdir(2)`](https://man7.org/linux/man-pages/man2/fchdir.2.html)
+    #[cfg(feature = "process")]
+    #[inline]
+    pub fn chdir(&self) -> Result<()> {
+        crate::process::fchdir(&self.fd)
+    }
+}
+
+// --- end compat ---
 
 impl Iterator for Dir {
     type Item = Result<DirEntry>;

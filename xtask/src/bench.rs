@@ -43,6 +43,12 @@ const OPS: &[(&str, &str)] = &[
     ("dup3_close", "`dup3`, then `close`"),
     ("fcntl_getfd", "`fcntl_getfd`"),
     ("ioctl_fionread", "`ioctl_fionread` on a pipe"),
+    (
+        "fstat",
+        "`fstat` of a 1-byte file, `st_size` kept (std: `File::metadata`, which is `statx`)",
+    ),
+    ("fcntl_getfl", "`fcntl_getfl`"),
+    ("getrandom", "`getrandom` 1 byte"),
 ];
 
 /// The two ways each benchmark loop takes a call's result (`bench/src/pattern.rs`): the suffix
