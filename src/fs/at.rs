@@ -31,7 +31,7 @@ pub fn open<P: path::Arg>(path: P, flags: OFlags, mode: Mode) -> Result<OwnedFd>
     openat(CWD, path, flags, mode)
 }
 
-// ---- fsfile: stat, times, modes and owners relative to a directory fd ----
+// ---- Stat, times, modes and owners relative to a directory fd ----
 
 /// `fstatat(dirfd, path, flags)`—The metadata of a file relative to a directory fd.
 ///
@@ -102,7 +102,7 @@ pub fn chownat<P: path::Arg, Fd: AsFd>(
     path.into_with_c_str(|path| syscalls::chownat(dirfd.as_fd(), path, owner, group, flags))
 }
 
-// ---- fsdir: directories and names ----
+// ---- Directories and names ----
 
 /// `mkdirat(dirfd, path, mode)`—Creates a directory relative to a directory fd.
 ///

@@ -15,7 +15,7 @@ pub fn seek<Fd: AsFd>(fd: Fd, pos: SeekFrom) -> Result<u64> {
     syscalls::lseek(fd.as_fd(), pos)
 }
 
-// ---- fsfile: stat, sync, size, space, advice, times, modes and owners of an fd ----
+// ---- Stat, sync, size, space, advice, times, modes and owners of an fd ----
 
 use crate::fs::{Advice, FallocateFlags, FlockOperation, Gid, Mode, Stat, StatFs, Timestamps, Uid};
 use core::num::NonZeroU64;

@@ -80,7 +80,7 @@ pub(crate) fn lseek(fd: BorrowedFd<'_>, pos: SeekFrom) -> Result<u64> {
     }
 }
 
-// ---- fsfile: stat, statfs, statx; fd calls; times, modes and owners -------------------------
+// ---- stat, statfs, statx; fd calls; times, modes and owners ----------------------------------
 
 /// A `u64` file offset or length as the kernel's `loff_t`. 2^63 and more become negative,
 /// which `ftruncate`, `fallocate` and `copy_file_range` refuse with `EINVAL` themselves, after
@@ -533,9 +533,7 @@ pub(crate) fn chownat(
     }
 }
 
-// ---- end of fsfile's section ----------------------------------------------------------------
-
-// ---- fsdir: directories and names ----
+// ---- Directories and names ------------------------------------------------------------------
 //
 // aarch64 and riscv64 have only the `*at` forms (no `mkdir`, `unlink`, `rmdir`, `rename`,
 // `link`, `symlink`, `readlink`, `access`), which mean the same with `AT_FDCWD`: they are used

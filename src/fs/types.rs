@@ -122,7 +122,7 @@ pub enum SeekFrom {
     Hole(u64),
 }
 
-// ---- fsfile: AtFlags and the stat/fd-call types ----
+// ---- AtFlags, and the types of the stat and fd calls ----
 
 flags! {
     /// `AT_*` flags for the `*at` calls ([`statat`](crate::fs::statat),
@@ -440,7 +440,7 @@ flags! {
     }
 }
 
-// ---- fsdir: directories and names ----
+// ---- Directories and names ----
 
 flags! {
     /// `*_OK` flags for [`access`](crate::fs::access) and [`accessat`](crate::fs::accessat).
@@ -540,7 +540,7 @@ impl<'a> DirentRecord<'a> {
 }
 
 #[cfg(test)]
-mod fsdir_tests {
+mod dir_tests {
     use super::*;
     use crate::errno::Errno;
 
