@@ -56,7 +56,7 @@ fn a_childs_parent_is_this_process() {
 #[test]
 fn pid_from_child_is_the_childs_id() {
     let _check = common::FdCheck::new();
-    // This test binary itself, running no test: the real-kernel tier has no /bin/sh (nor
+    // This test binary itself, asked to run no test: the real-kernel tier has no /bin/sh (nor
     // /proc for `current_exe`), but argv[0] is a path to it everywhere.
     let this = std::env::args_os().next().expect("argv[0]");
     let mut child = std::process::Command::new(this)
@@ -67,7 +67,9 @@ fn pid_from_child_is_the_childs_id() {
     let pid = Pid::from_child(&child);
     assert_eq!(pid.as_raw_pid() as u32, child.id());
     assert_eq!(pid.as_raw_nonzero().get(), pid.as_raw_pid());
-    assert!(child.wait().unwrap().success());
+    // Reaped, whatever its status: under qemu-user the child is a foreign binary that only
+    // a binfmt handler would run, and what is checked here is its pid.
+    child.wait().unwrap();
 }
 
 // ---- Resource limits -----------------------------------------------------------------------
