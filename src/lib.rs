@@ -26,10 +26,10 @@
 //! # Features
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
-//! - API modules, as in rustix: `fs` (with `path`), `pipe`, `process`, `rand`, `stdio`,
-//!   `system`, `thread`, and `all-apis` for every one; `try_close` adds `io::try_close`. `io`,
-//!   `ioctl`, `fd`, `buffer` and `raw` are always there. A build that needs only `io` compiles
-//!   only `io`.
+//! - API modules, as in rustix: `fs` (with `path`), `ioctl` (always there in rustix), `pipe`,
+//!   `process`, `rand`, `stdio`, `system`, `thread`, and `all-apis` for every one; `try_close`
+//!   adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always there. A build that needs
+//!   only `io` compiles only `io`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.
@@ -86,7 +86,8 @@ pub mod fd;
 #[cfg(feature = "fs")]
 pub mod fs;
 pub mod io;
-// Always, as in rustix: the generic `ioctl` is part of the fd API.
+// rustix compiles it always; here it has a feature of its own, as every module beyond `io`.
+#[cfg(feature = "ioctl")]
 pub mod ioctl;
 pub mod mem;
 #[cfg(feature = "fs")]
