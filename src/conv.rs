@@ -138,6 +138,24 @@ pub(crate) fn raw_ptr<T>(ptr: *const T) -> Arg<'static> {
     Arg::new(ptr as usize)
 }
 
+/// A `u64` offset or length as the kernel's signed `loff_t`, bit for bit. 2^63 and more become
+/// negative, which the calls that take one this way (`pread64` and the other positioned I/O,
+/// `ftruncate`, `fallocate`) refuse with `EINVAL` themselves, after the checks that come first
+/// (a bad fd is `EBADF`, as with libc); `preadv2` and `pwritev2` read -1 (`u64::MAX`) as "the
+/// current offset", as documented. The tests check this on every target, real kernels
+/// included, so no check is spent here.
+#[inline(always)]
+pub(crate) fn loff_of_u64(value: u64) -> i64 {
+    value as i64
+}
+
+/// A `u64` offset as `loff_t`, for the calls whose kernel side would take a negative one and
+/// mean something else (`lseek` on `/dev/mem`, `fadvise`): 2^63 and more is `EINVAL` here.
+#[inline(always)]
+pub(crate) fn loff_checked(value: u64) -> Result<i64> {
+    i64::try_from(value).map_err(|_| Errno::INVAL)
+}
+
 /// A 64-bit file offset (`loff_t`) in the one register of a 64-bit ABI.
 #[cfg(target_pointer_width = "64")]
 #[inline(always)]
@@ -380,6 +398,17 @@ mod tests {
         assert_eq!(Arg::from(path).into_raw(), path.as_ptr() as usize);
         let words = [1u32, 2];
         assert_eq!(slice_addr(&words).into_raw(), words.as_ptr() as usize);
+    }
+
+    #[test]
+    fn offsets_of_2_pow_63_and_more_are_negative_or_refused() {
+        assert_eq!(loff_of_u64(0), 0);
+        assert_eq!(loff_of_u64(i64::MAX as u64), i64::MAX);
+        assert!(loff_of_u64(1 << 63) < 0);
+        assert_eq!(loff_of_u64(u64::MAX), -1);
+        assert_eq!(loff_checked(i64::MAX as u64), Ok(i64::MAX));
+        assert_eq!(loff_checked(1 << 63), Err(Errno::INVAL));
+        assert_eq!(loff_checked(u64::MAX), Err(Errno::INVAL));
     }
 
     #[test]

@@ -13,7 +13,32 @@ use core::fmt;
 /// Declares a public flags type; takes what `bitflags!` takes for a public struct, without
 /// `repr` and `derive` attributes, which it supplies.
 macro_rules! flags {
+    // 64-bit flags (`StatxAttributes`) are only ever read from the kernel: no conversion to a
+    // register, which on 32-bit targets would hold only half of them.
     (
+        $(#[$outer:meta])*
+        pub struct $Name:ident: u64 { $($body:tt)* }
+    ) => {
+        flags! { @define no_register $(#[$outer])* pub struct $Name: u64 { $($body)* } }
+    };
+    (
+        $(#[$outer:meta])*
+        pub struct $Name:ident: $Bits:ty { $($body:tt)* }
+    ) => {
+        flags! { @define register $(#[$outer])* pub struct $Name: $Bits { $($body)* } }
+    };
+    (@register register $Name:ident) => {
+        /// The bits, as the register of a syscall argument.
+        impl From<$Name> for $crate::conv::Arg<'static> {
+            #[inline(always)]
+            fn from(flags: $Name) -> Self {
+                $crate::conv::c_uint(flags.bits())
+            }
+        }
+    };
+    (@register no_register $Name:ident) => {};
+    (
+        @define $register:ident
         $(#[$outer:meta])*
         pub struct $Name:ident: $Bits:ty {
             $(
@@ -36,13 +61,7 @@ macro_rules! flags {
             }
         }
 
-        /// The bits, as the register of a syscall argument.
-        impl From<$Name> for $crate::conv::Arg<'static> {
-            #[inline(always)]
-            fn from(flags: $Name) -> Self {
-                $crate::conv::size(flags.bits() as usize)
-            }
-        }
+        flags! { @register $register $Name }
 
         impl core::fmt::Debug for $Name {
             #[inline]

@@ -216,7 +216,7 @@ impl Dir {
     #[cfg(feature = "process")]
     #[inline]
     pub fn chdir(&self) -> Result<()> {
-        crate::process::fchdir(&self.fd)
+        crate::process::syscalls::fchdir(self.fd.as_fd())
     }
 }
 

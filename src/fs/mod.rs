@@ -6,7 +6,6 @@ mod at;
 mod dir;
 mod fcntl;
 mod fd;
-mod makedev;
 mod memfd;
 mod raw_dir;
 mod stat_types;
@@ -33,12 +32,11 @@ pub use fd::{
     copy_file_range, fadvise, fallocate, fchmod, fchown, fdatasync, flock, fstat, fstatfs, fsync,
     ftruncate, futimens, seek, tell,
 };
-pub use makedev::{major, makedev, minor};
 pub use memfd::memfd_create;
 pub use raw_dir::{RawDir, RawDirEntry};
 pub use stat_types::{
-    Dev, FsWord, Fsid, Stat, StatFs, Statx, StatxAttributes, StatxFlags, StatxTimestamp,
-    NFS_SUPER_MAGIC, PROC_SUPER_MAGIC,
+    major, makedev, minor, Dev, FsWord, Fsid, Stat, StatFs, Statx, StatxAttributes, StatxFlags,
+    StatxTimestamp, NFS_SUPER_MAGIC, PROC_SUPER_MAGIC,
 };
 pub use statx::statx;
 pub use types::{

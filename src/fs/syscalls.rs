@@ -1,8 +1,8 @@
 //! The fs module's typed system calls: each a line or two over `crate::conv`.
 
 use crate::conv::{
-    by_mut, by_ref, c_uint, opt_by_mut, ret, ret_c_int, ret_c_uint, ret_owned_fd, ret_usize, size,
-    zero,
+    by_mut, by_ref, c_uint, loff_checked, loff_of_u64, opt_by_mut, ret, ret_c_int, ret_c_uint,
+    ret_owned_fd, ret_usize, size, zero,
 };
 use crate::errno::{Errno, Result};
 use crate::fd::{BorrowedFd, OwnedFd};
@@ -29,22 +29,15 @@ pub(crate) fn openat(
     unsafe { ret_owned_fd(syscall_readonly!(__NR_openat, dirfd, path, flags, mode)) }
 }
 
-/// An `lseek` offset. Unlike positioned I/O, `lseek` lets some files (`/dev/mem`) take a
-/// negative `loff_t`, so 2^63 and more would silently mean something else: refused here.
-#[inline(always)]
-fn seek_offset(offset: u64) -> Result<i64> {
-    i64::try_from(offset).map_err(|_| Errno::INVAL)
-}
-
 /// `(offset, whence)` of a `SeekFrom`.
 #[inline(always)]
 fn seek_args(pos: SeekFrom) -> Result<(i64, u32)> {
     Ok(match pos {
-        SeekFrom::Start(pos) => (seek_offset(pos)?, k::SEEK_SET),
+        SeekFrom::Start(pos) => (loff_checked(pos)?, k::SEEK_SET),
         SeekFrom::Current(delta) => (delta, k::SEEK_CUR),
         SeekFrom::End(delta) => (delta, k::SEEK_END),
-        SeekFrom::Data(pos) => (seek_offset(pos)?, k::SEEK_DATA),
-        SeekFrom::Hole(pos) => (seek_offset(pos)?, k::SEEK_HOLE),
+        SeekFrom::Data(pos) => (loff_checked(pos)?, k::SEEK_DATA),
+        SeekFrom::Hole(pos) => (loff_checked(pos)?, k::SEEK_HOLE),
     })
 }
 
@@ -81,23 +74,6 @@ pub(crate) fn lseek(fd: BorrowedFd<'_>, pos: SeekFrom) -> Result<u64> {
 }
 
 // ---- stat, statfs, statx; fd calls; times, modes and owners ----------------------------------
-
-/// A `u64` file offset or length as the kernel's `loff_t`. 2^63 and more become negative,
-/// which `ftruncate`, `fallocate` and `copy_file_range` refuse with `EINVAL` themselves, after
-/// the checks that come first (a bad fd is `EBADF`, as with libc); the tests check that on
-/// every target, real kernels included. `fadvise`, whose kernel side takes a negative offset,
-/// refuses one itself ([`fadvise_offset`]).
-#[inline(always)]
-fn loff_of(value: u64) -> i64 {
-    value as i64
-}
-
-/// `fadvise`'s offset: the kernel would take one of 2^63 or more as a negative offset and
-/// succeed, so it is refused here with `EINVAL`.
-#[inline(always)]
-fn fadvise_offset(value: u64) -> Result<i64> {
-    i64::try_from(value).map_err(|_| Errno::INVAL)
-}
 
 #[cfg(target_pointer_width = "64")]
 #[inline]
@@ -149,7 +125,7 @@ pub(crate) fn statat(dirfd: BorrowedFd<'_>, path: &CStr, flags: AtFlags) -> Resu
 /// 32-bit arm's `Stat` from a `statx` result; a size past `i64::MAX` is `Errno::OVERFLOW`.
 #[cfg(target_arch = "arm")]
 fn stat_of_statx(x: Statx) -> Result<Stat> {
-    use crate::fs::makedev;
+    use crate::fs::stat_types::makedev;
     Ok(Stat {
         st_dev: makedev(x.stx_dev_major, x.stx_dev_minor),
         st_mode: x.stx_mode.into(),
@@ -291,7 +267,7 @@ pub(crate) fn fdatasync(fd: BorrowedFd<'_>) -> Result<()> {
 
 #[inline]
 pub(crate) fn ftruncate(fd: BorrowedFd<'_>, length: u64) -> Result<()> {
-    let length = loff_of(length);
+    let length = loff_of_u64(length);
     // SAFETY: ftruncate touches no user memory.
     #[cfg(target_pointer_width = "64")]
     unsafe {
@@ -317,7 +293,7 @@ pub(crate) fn fallocate(
     offset: u64,
     len: u64,
 ) -> Result<()> {
-    let (offset, len) = (loff_of(offset), loff_of(len));
+    let (offset, len) = (loff_of_u64(offset), loff_of_u64(len));
     // SAFETY: fallocate touches no user memory.
     #[cfg(target_pointer_width = "64")]
     unsafe {
@@ -353,7 +329,7 @@ pub(crate) fn fallocate(
 /// `len` 0 means "to the end of the file".
 #[inline]
 pub(crate) fn fadvise(fd: BorrowedFd<'_>, offset: u64, len: u64, advice: Advice) -> Result<()> {
-    let (offset, len) = (fadvise_offset(offset)?, loff_of(len));
+    let (offset, len) = (loff_checked(offset)?, loff_of_u64(len));
     let advice = c_uint(advice as u32);
     // SAFETY: fadvise64 touches no user memory.
     #[cfg(target_pointer_width = "64")]
@@ -683,14 +659,8 @@ fn faccessat(dirfd: BorrowedFd<'_>, path: &CStr, access: crate::fs::Access) -> R
 fn real_ids_are_effective() -> bool {
     // SAFETY: the four calls take no arguments and touch no user memory.
     unsafe {
-        #[cfg(target_arch = "arm")]
-        let ids = [
-            syscall_readonly!(__NR_getuid32),
-            syscall_readonly!(__NR_geteuid32),
-            syscall_readonly!(__NR_getgid32),
-            syscall_readonly!(__NR_getegid32),
-        ];
-        #[cfg(not(target_arch = "arm"))]
+        // `__NR_getuid` and friends are the 32-bit-ID calls on every architecture (arm's
+        // call-number table renames them).
         let ids = [
             syscall_readonly!(__NR_getuid),
             syscall_readonly!(__NR_geteuid),
@@ -730,9 +700,6 @@ mod tests {
 
     #[test]
     fn seek_offsets_of_2_pow_63_and_more_are_refused() {
-        assert_eq!(seek_offset(i64::MAX as u64), Ok(i64::MAX));
-        assert_eq!(seek_offset(1 << 63), Err(Errno::INVAL));
-        assert_eq!(seek_offset(u64::MAX), Err(Errno::INVAL));
         assert_eq!(seek_args(SeekFrom::Start(5)), Ok((5, k::SEEK_SET)));
         assert_eq!(seek_args(SeekFrom::Start(1 << 63)), Err(Errno::INVAL));
         assert_eq!(seek_args(SeekFrom::Current(-5)), Ok((-5, k::SEEK_CUR)));

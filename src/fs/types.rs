@@ -32,7 +32,8 @@ flags! {
         const DIRECT = k::O_DIRECT;
         /// `O_DIRECTORY`
         const DIRECTORY = k::O_DIRECTORY;
-        /// `O_DSYNC`
+        /// `O_DSYNC`: the kernel's own value (rustix 1.x gives `DSYNC` the value of `O_SYNC`,
+        /// the stronger flag; this is what the name says).
         const DSYNC = k::O_DSYNC;
         /// `O_EXCL`
         const EXCL = k::O_EXCL;

@@ -4,8 +4,8 @@
 //! instruction and one compare.
 
 use crate::conv::{
-    by_mut, by_ref, c_uint, loff_words, raw_fd, raw_ptr, ret, ret_c_int, ret_owned_fd, ret_usize,
-    size, slice_addr,
+    by_mut, by_ref, c_uint, loff_of_u64, loff_words, raw_fd, raw_ptr, ret, ret_c_int, ret_owned_fd,
+    ret_usize, size, slice_addr,
 };
 use crate::errno::Result;
 use crate::fd::{AsRawFd, BorrowedFd, OwnedFd};
@@ -134,16 +134,6 @@ pub(crate) fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> Result<usize> {
     }
 }
 
-/// A positioned read or write's offset as the kernel's signed `loff_t`. Offsets of 2^63 and
-/// more become negative, and `pread64`, `pwrite64`, `preadv`, `pwritev`, `preadv2` and
-/// `pwritev2` all refuse a negative offset with `EINVAL` before anything else (the last two take
-/// -1, which is `u64::MAX`, as "the current offset", as documented). The tests check this on every
-/// target, real kernels included, so no check is spent here.
-#[inline(always)]
-fn io_offset(offset: u64) -> i64 {
-    offset as i64
-}
-
 /// # Safety
 ///
 /// `buf` is valid for writes of `len` bytes.
@@ -153,7 +143,7 @@ pub(crate) unsafe fn pread(
     (buf, len): (*mut u8, usize),
     pos: u64,
 ) -> Result<usize> {
-    let pos = io_offset(pos);
+    let pos = loff_of_u64(pos);
     // SAFETY: the caller vouches for the buffer.
     unsafe {
         #[cfg(target_pointer_width = "64")]
@@ -184,7 +174,7 @@ pub(crate) unsafe fn pread(
 
 #[inline]
 pub(crate) fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], pos: u64) -> Result<usize> {
-    let pos = io_offset(pos);
+    let pos = loff_of_u64(pos);
     let (addr, len) = (slice_addr(buf), size(buf.len()));
     // SAFETY: the kernel only reads `buf`, which is live for the call.
     unsafe {
@@ -224,7 +214,7 @@ pub(crate) fn writev(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> Result<usize> 
 
 #[inline]
 pub(crate) fn preadv(fd: BorrowedFd<'_>, bufs: &mut [IoSliceMut<'_>], pos: u64) -> Result<usize> {
-    let (lo, hi) = loff_words(io_offset(pos));
+    let (lo, hi) = loff_words(loff_of_u64(pos));
     // SAFETY: each `IoSliceMut` is an iovec over a live, writable buffer.
     unsafe {
         ret_usize(syscall!(
@@ -240,7 +230,7 @@ pub(crate) fn preadv(fd: BorrowedFd<'_>, bufs: &mut [IoSliceMut<'_>], pos: u64) 
 
 #[inline]
 pub(crate) fn pwritev(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>], pos: u64) -> Result<usize> {
-    let (lo, hi) = loff_words(io_offset(pos));
+    let (lo, hi) = loff_words(loff_of_u64(pos));
     let (addr, len) = (slice_addr(bufs), size(bufs.len()));
     // SAFETY: each `IoSlice` is an iovec over a live buffer, which the kernel only reads.
     unsafe { ret_usize(syscall_readonly!(__NR_pwritev, fd, addr, len, lo, hi)) }
@@ -253,7 +243,7 @@ pub(crate) fn preadv2(
     pos: u64,
     flags: ReadWriteFlags,
 ) -> Result<usize> {
-    let (lo, hi) = loff_words(io_offset(pos));
+    let (lo, hi) = loff_words(loff_of_u64(pos));
     let (addr, len) = (slice_addr(bufs), size(bufs.len()));
     // SAFETY: each `IoSliceMut` is an iovec over a live, writable buffer.
     unsafe { ret_usize(syscall!(__NR_preadv2, fd, addr, len, lo, hi, flags)) }
@@ -266,7 +256,7 @@ pub(crate) fn pwritev2(
     pos: u64,
     flags: ReadWriteFlags,
 ) -> Result<usize> {
-    let (lo, hi) = loff_words(io_offset(pos));
+    let (lo, hi) = loff_words(loff_of_u64(pos));
     let (addr, len) = (slice_addr(bufs), size(bufs.len()));
     // SAFETY: each `IoSlice` is an iovec over a live buffer, which the kernel only reads.
     unsafe {
@@ -295,15 +285,6 @@ pub(crate) unsafe fn try_close(fd: crate::fd::RawFd) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn offsets_of_2_pow_63_and_more_reach_the_kernel_as_negative_ones() {
-        // Positioned I/O: negative, which the kernel refuses (tests/read_write.rs checks that).
-        assert_eq!(io_offset(0), 0);
-        assert_eq!(io_offset(i64::MAX as u64), i64::MAX);
-        assert!(io_offset(1 << 63) < 0);
-        assert_eq!(io_offset(u64::MAX), -1);
-    }
 
     #[test]
     fn flags_are_the_kernels_and_keep_unknown_bits() {

@@ -1,4 +1,5 @@
-//! The generic, unsafe `ioctl`: rustix's `ioctl` module, always compiled as in rustix.
+//! The generic, unsafe `ioctl`: rustix's `ioctl` module (feature `ioctl`; rustix compiles it
+//! always).
 //!
 //! Every driver defines its own requests, so no safe wrapper can cover them all. A request is
 //! described by a type implementing [`Ioctl`] (its opcode, its argument, what it returns), and

@@ -10,6 +10,11 @@ use crate::process::{syscalls, Pid, Resource, Rlimit};
 /// `getrlimit(resource)`—The process's current (soft) and maximum (hard) limits of
 /// `resource`.
 ///
+/// Infallible, as in rustix. `prlimit64` on the calling process cannot fail for a valid
+/// resource; should a seccomp policy refuse it, both limits read as `Some(0)` (nothing
+/// allowed), never as uninitialized memory (rustix falls back to the older `getrlimit` calls,
+/// which barecall does not make).
+///
 /// # References
 ///  - [Linux `getrlimit(2)`](https://man7.org/linux/man-pages/man2/getrlimit.2.html)
 #[inline]
