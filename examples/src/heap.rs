@@ -170,3 +170,26 @@ unsafe impl GlobalAlloc for Heap {
         self.with(|d| unsafe { d.realloc(ptr, layout.size(), layout.align(), new_size) })
     }
 }
+
+/// `alloc` comes precompiled for unwinding: a debug build (no LTO to drop its landing pads)
+/// links against the unwinder, which a program without libc lacks. With `panic = "abort"`
+/// nothing unwinds, so these are never called; if one were, the process ends.
+#[no_mangle]
+pub extern "C" fn _Unwind_Resume() -> ! {
+    barecall::process::exit(134)
+}
+
+/// See [`_Unwind_Resume`]: named by the precompiled code's unwind tables, never called.
+#[no_mangle]
+pub extern "C" fn __gcc_personality_v0() -> ! {
+    barecall::process::exit(134)
+}
+
+/// On aarch64 `alloc`'s precompiled atomics are calls into compiler-builtins, whose start-up
+/// probe asks libc's `getauxval` whether the CPU has LSE. 0 (nothing known) makes them use
+/// the load-exclusive/store-exclusive loops, correct on every aarch64 CPU.
+#[cfg(target_arch = "aarch64")]
+#[no_mangle]
+pub extern "C" fn getauxval(_key: core::ffi::c_ulong) -> core::ffi::c_ulong {
+    0
+}

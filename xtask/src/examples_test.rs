@@ -29,3 +29,9 @@ fn the_examples_pass_their_checks_natively() {
         report.checks_passed
     );
 }
+
+#[test]
+fn readme_carries_the_recipes_word_for_word() {
+    let root = crate::workspace_root();
+    freestanding::check_readme_recipe(&root).expect("README's recipes match examples/");
+}

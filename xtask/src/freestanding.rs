@@ -194,6 +194,15 @@ pub fn run_with_closed(
             });
         }
     }
+    run_command(command, binary, stdin)
+}
+
+/// Runs `command` (which runs `binary`) with `stdin` as its input.
+fn run_command(mut command: Command, binary: &Path, stdin: &[u8]) -> Result<Run, String> {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
@@ -425,10 +434,14 @@ fn check_into(
     let message = "panicked at src/bin/panic.rs:17:5:\ndeliberately, with 2 argument(s)\n";
     expect(report, "panic x", &panicked, b"", message.as_bytes(), 101);
 
+    check_sort(report, target, &dir)?;
+
     let unstripped_dir = build(root, target, Build::Unstripped)?;
     // The stripped binaries (and `--tiny`'s, without section headers) only show their
     // program headers; the same programs unstripped, release and debug, show their symbols.
-    let names = ["hello", "cat", "env", "panic", "statics", "fds", "vm-init"];
+    let names = [
+        "hello", "cat", "env", "panic", "statics", "fds", "sort", "vm-init",
+    ];
     let stripped = names
         .iter()
         .map(|name| dir.join(name))
@@ -464,6 +477,130 @@ fn check_into(
     Ok(())
 }
 
+/// The heap limit of `sort`'s allocation-failure run: far below what 10 MiB of lines need.
+pub const SORT_HEAP_LIMIT: &str = "1048576";
+/// The address-space limit (KiB) of `sort`'s run on a real kernel: the kernel refuses the
+/// heap's `mmap`/`mremap` with ENOMEM.
+pub const SORT_ADDRESS_SPACE_KIB: u64 = 8192;
+
+/// 10 MiB of reproducible lines for `sort`: lengths 0 to 79, bytes 1 to 255 except the newline
+/// (so bytes above 127 test that the order is unsigned), the last line without its newline.
+pub fn sort_input() -> Vec<u8> {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut input = Vec::with_capacity((10 << 20) + 80);
+    while input.len() < 10 << 20 {
+        let len = next() % 80;
+        for _ in 0..len {
+            // Few distinct first bytes, so that many lines share prefixes.
+            let byte = (next() % 255 + 1) as u8;
+            input.push(if byte == b'\n' { b'x' } else { byte });
+        }
+        input.push(b'\n');
+    }
+    input.pop();
+    input
+}
+
+/// The host's `LC_ALL=C sort` of `input`.
+pub fn host_sort(input: &[u8]) -> Result<Vec<u8>, String> {
+    let mut command = Command::new("sort");
+    command.env("LC_ALL", "C");
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run the host's sort: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("sort's stdin")?;
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&input);
+    });
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("waiting for the host's sort: {e}"))?;
+    let _ = feeder.join();
+    if !output.status.success() {
+        return Err(format!("the host's sort failed: {}", output.status));
+    }
+    Ok(output.stdout)
+}
+
+/// What `sort --digest` prints for output `sorted`: lines, bytes and the FNV-1a hash.
+pub fn sort_digest(sorted: &[u8]) -> String {
+    let hash = sorted.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let lines = sorted.iter().filter(|&&b| b == b'\n').count();
+    format!("{lines} lines, {} bytes, fnv1a64 {hash:016x}\n", sorted.len())
+}
+
+/// Whether `text` is the alloc error handler's report through barecall's panic handler:
+/// `panicked at LOCATION:` (inside the `alloc` library) and `memory allocation of N bytes failed`.
+pub fn is_allocation_failure(text: &str) -> bool {
+    let mut lines = text.lines();
+    let (Some(first), Some(second), None) = (lines.next(), lines.next(), lines.next()) else {
+        return false;
+    };
+    first.starts_with("panicked at ")
+        && second
+            .strip_prefix("memory allocation of ")
+            .and_then(|rest| rest.strip_suffix(" bytes failed"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `sort` on 10 MiB of lines: its output byte for byte against the host's `LC_ALL=C sort`, its
+/// `--digest` against the digest of that, and its allocation failures: under `--heap-limit`
+/// everywhere, and (natively) under a small `RLIMIT_AS`, which under qemu-user would limit
+/// qemu rather than the program.
+fn check_sort(report: &mut Report, target: &Target, dir: &Path) -> Result<(), String> {
+    let sort = dir.join("sort");
+    let input = sort_input();
+    let expected = host_sort(&input)?;
+    let sorted = run(target, &sort, &[], &[], &input)?;
+    expect(report, "sort < 10 MiB", &sorted, &expected, b"", 0);
+    let digest = run(target, &sort, &["--digest"], &[], &input)?;
+    let expected_digest = sort_digest(&expected);
+    expect(
+        report,
+        "sort --digest < 10 MiB",
+        &digest,
+        expected_digest.as_bytes(),
+        b"",
+        0,
+    );
+    let limited = run(target, &sort, &["--heap-limit", SORT_HEAP_LIMIT], &[], &input)?;
+    expect_allocation_failure(report, "sort --heap-limit", &limited);
+    if target.qemu.is_none() {
+        let script = format!("ulimit -v {SORT_ADDRESS_SPACE_KIB} && exec \"$0\"");
+        let mut command = Command::new("sh");
+        command.env_clear().arg("-c").arg(script).arg(&sort);
+        let limited = run_command(command, &sort, &input)?;
+        expect_allocation_failure(report, "sort under RLIMIT_AS", &limited);
+    }
+    Ok(())
+}
+
+fn expect_allocation_failure(report: &mut Report, what: &str, run: &Run) {
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    if run.stdout.is_empty() && run.status == Some(101) && is_allocation_failure(&stderr) {
+        report.checks_passed += 1;
+    } else {
+        report.problems.push(format!(
+            "{what}: printed {} bytes, stderr {stderr:?}, status {:?}; expected the alloc \
+             error handler's message and status 101",
+            run.stdout.len(),
+            run.status
+        ));
+    }
+}
+
 /// Counts a check passed when `problems` finds nothing wrong with `binary`'s ELF.
 fn check_libc_free(
     report: &mut Report,
@@ -496,7 +633,8 @@ fn other_instruction_set(target: &Target) -> Option<&'static str> {
     }
 }
 
-/// README must carry the recipe exactly as `examples/` uses it.
+/// README must carry the recipes (the freestanding crate, and its heap for `alloc`) exactly as
+/// `examples/` uses them.
 pub fn check_readme_recipe(root: &Path) -> Result<(), String> {
     let readme =
         std::fs::read_to_string(root.join("README.md")).map_err(|e| format!("README.md: {e}"))?;
@@ -512,9 +650,17 @@ pub fn check_readme_recipe(root: &Path) -> Result<(), String> {
         .find("\n\n# ")
         .map_or(manifest.len(), |i| profile_start + i + 1);
     let profile = &manifest[profile_start..profile_end];
+    let heap = std::fs::read_to_string(dir.join("src/heap.rs"))
+        .map_err(|e| format!("examples/src/heap.rs: {e}"))?;
+    let dlmalloc = manifest
+        .lines()
+        .find(|line| line.starts_with("dlmalloc = "))
+        .ok_or("examples/Cargo.toml has no dlmalloc dependency")?;
     for (name, text) in [
         ("examples/.cargo/config.toml", config.as_str()),
         ("examples/Cargo.toml's profiles", profile),
+        ("examples/src/heap.rs", heap.as_str()),
+        ("examples/Cargo.toml's dlmalloc line", dlmalloc),
     ] {
         if !readme.contains(text) {
             return Err(format!("README.md does not contain {name} word for word"));
