@@ -55,7 +55,11 @@ unsafe impl dlmalloc::Allocator for Pages {
         if new > old && !take(new - old) {
             return null_mut();
         }
-        let flags = if can_move { MremapFlags::MAYMOVE } else { MremapFlags::empty() };
+        let flags = if can_move {
+            MremapFlags::MAYMOVE
+        } else {
+            MremapFlags::empty()
+        };
         // SAFETY: dlmalloc hands back a mapping `alloc` made, and moves its contents only
         // through the pointer returned.
         match unsafe { mm::mremap(ptr.cast::<c_void>(), old, new, flags) } {

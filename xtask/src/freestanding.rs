@@ -538,7 +538,10 @@ pub fn sort_digest(sorted: &[u8]) -> String {
         (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     let lines = sorted.iter().filter(|&&b| b == b'\n').count();
-    format!("{lines} lines, {} bytes, fnv1a64 {hash:016x}\n", sorted.len())
+    format!(
+        "{lines} lines, {} bytes, fnv1a64 {hash:016x}\n",
+        sorted.len()
+    )
 }
 
 /// Whether `text` is the alloc error handler's report through barecall's panic handler:
@@ -575,7 +578,13 @@ fn check_sort(report: &mut Report, target: &Target, dir: &Path) -> Result<(), St
         b"",
         0,
     );
-    let limited = run(target, &sort, &["--heap-limit", SORT_HEAP_LIMIT], &[], &input)?;
+    let limited = run(
+        target,
+        &sort,
+        &["--heap-limit", SORT_HEAP_LIMIT],
+        &[],
+        &input,
+    )?;
     expect_allocation_failure(report, "sort --heap-limit", &limited);
     if target.qemu.is_none() {
         let script = format!("ulimit -v {SORT_ADDRESS_SPACE_KIB} && exec \"$0\"");
