@@ -105,6 +105,12 @@ pub mod stdio;
 pub mod system;
 #[cfg(feature = "thread")]
 pub mod thread;
+// ---- mm / param (helper mm) ----
+#[cfg(feature = "mm")]
+pub mod mm;
+#[cfg(feature = "param")]
+pub mod param;
+// ---- end mm / param ----
 
 // Types more than one module shares, below them all.
 #[cfg(feature = "process")]

@@ -1,0 +1,212 @@
+//! `page_size`, `clock_ticks_per_second`, `linux_hwcap` and `linux_execfn`.
+//!
+//! Where the values come from, first that works:
+//! 1. barecall's own entry (feature `rt`) hands them over from the initial stack before `main`;
+//! 2. `prctl(PR_GET_AUXV)` (Linux 6.4), which needs no `/proc`;
+//! 3. `/proc/self/auxv` (also what qemu-user emulates);
+//! 4. fallbacks, documented on each function: a page size probed with `mprotect`, 100 clock
+//!    ticks per second (Linux's `USER_HZ` on every supported arch), no hwcaps, and an empty
+//!    executable name.
+//!
+//! rustix panics where step 4 would be needed; barecall does not. The values are read once
+//! and kept in atomics; two threads racing to read them both store the same values.
+
+use crate::fd::AsFd;
+use crate::param::syscalls;
+use core::ffi::{c_char, CStr};
+use core::ptr::null_mut;
+use core::sync::atomic::{AtomicPtr, AtomicU8, AtomicUsize, Ordering};
+
+const AT_NULL: usize = 0;
+const AT_PAGESZ: usize = 6;
+const AT_HWCAP: usize = 16;
+const AT_CLKTCK: usize = 17;
+const AT_HWCAP2: usize = 26;
+const AT_EXECFN: usize = 31;
+
+/// 0: not read yet; 1: read.
+static STATE: AtomicU8 = AtomicU8::new(0);
+static PAGE_SIZE: AtomicUsize = AtomicUsize::new(0);
+static CLKTCK: AtomicUsize = AtomicUsize::new(0);
+static HWCAP: AtomicUsize = AtomicUsize::new(0);
+static HWCAP2: AtomicUsize = AtomicUsize::new(0);
+static EXECFN: AtomicPtr<c_char> = AtomicPtr::new(null_mut());
+
+/// Stores what the pairs say, fills what they do not with the fallbacks, and marks the values
+/// read.
+fn store(pairs: impl Iterator<Item = (usize, usize)>) {
+    let (mut page, mut clktck, mut hwcap, mut hwcap2, mut execfn) = (0, 0, 0, 0, 0);
+    for (key, value) in pairs {
+        match key {
+            AT_NULL => break,
+            AT_PAGESZ => page = value,
+            AT_CLKTCK => clktck = value,
+            AT_HWCAP => hwcap = value,
+            AT_HWCAP2 => hwcap2 = value,
+            AT_EXECFN => execfn = value,
+            _ => {}
+        }
+    }
+    if page == 0 || !page.is_power_of_two() {
+        page = syscalls::probe_page_size().unwrap_or(4096);
+    }
+    if clktck == 0 {
+        clktck = 100;
+    }
+    PAGE_SIZE.store(page, Ordering::Relaxed);
+    CLKTCK.store(clktck, Ordering::Relaxed);
+    HWCAP.store(hwcap, Ordering::Relaxed);
+    HWCAP2.store(hwcap2, Ordering::Relaxed);
+    EXECFN.store(execfn as *mut c_char, Ordering::Relaxed);
+    STATE.store(1, Ordering::Release);
+}
+
+/// Called by barecall's entry with the kernel's initial stack, before `main`.
+#[cfg(feature = "rt")]
+pub(crate) fn init_from_startup(startup: &crate::rt::Startup) {
+    store(startup.auxv());
+}
+
+/// The `(key, value)` pairs in `bytes`, native-endian words.
+fn pairs(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    const WORD: usize = core::mem::size_of::<usize>();
+    bytes.chunks_exact(2 * WORD).map(|pair| {
+        let mut key = [0; WORD];
+        let mut value = [0; WORD];
+        key.copy_from_slice(&pair[..WORD]);
+        value.copy_from_slice(&pair[WORD..]);
+        (usize::from_ne_bytes(key), usize::from_ne_bytes(value))
+    })
+}
+
+/// The auxiliary vector through `PR_GET_AUXV`: the bytes read into `buf`.
+fn read_prctl(buf: &mut [u8]) -> Option<usize> {
+    syscalls::prctl_get_auxv(buf)
+        .ok()
+        .map(|len| len.min(buf.len()))
+}
+
+/// The auxiliary vector from `/proc/self/auxv`: the bytes read into `buf`.
+fn read_proc(buf: &mut [u8]) -> Option<usize> {
+    let file = syscalls::open_readonly(c"/proc/self/auxv").ok()?;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match syscalls::read(file.as_fd(), &mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(crate::errno::Errno::INTR) => continue,
+            Err(_) => break,
+        }
+    }
+    Some(filled)
+}
+
+#[cold]
+#[inline(never)]
+fn init() {
+    // Linux gives ~25 entries; 1024 bytes hold 64 on 64-bit arches, 128 on 32-bit arm.
+    let mut buf = [0u8; 1024];
+    match read_prctl(&mut buf).or_else(|| read_proc(&mut buf)) {
+        Some(len) => store(pairs(&buf[..len])),
+        None => store(core::iter::empty()),
+    }
+}
+
+#[inline]
+fn ensure() {
+    if STATE.load(Ordering::Acquire) == 0 {
+        init();
+    }
+}
+
+/// `getpagesize()`—The page size, from the auxiliary vector's `AT_PAGESZ`.
+///
+/// Never 0. Without the auxiliary vector (barecall's entry not used, no `PR_GET_AUXV` before
+/// Linux 6.4, no `/proc`), it is found by trying `mprotect` at growing alignments; 4096 only if
+/// even that fails. rustix panics there instead.
+///
+/// # References
+///  - [Linux `getpagesize(2)`](https://man7.org/linux/man-pages/man2/getpagesize.2.html)
+///  - [Linux `getauxval(3)`](https://man7.org/linux/man-pages/man3/getauxval.3.html)
+#[inline]
+#[doc(alias = "getpagesize")]
+pub fn page_size() -> usize {
+    ensure();
+    PAGE_SIZE.load(Ordering::Relaxed)
+}
+
+/// `getauxval(AT_CLKTCK)`—Clock ticks per second, the unit of `times(2)` and
+/// `/proc/<pid>/stat`'s times.
+///
+/// Without the auxiliary vector (see [`page_size`]), 100: Linux's `USER_HZ` on every
+/// architecture barecall supports. rustix panics there instead.
+///
+/// # References
+///  - [Linux `getauxval(3)`](https://man7.org/linux/man-pages/man3/getauxval.3.html)
+#[inline]
+pub fn clock_ticks_per_second() -> u64 {
+    ensure();
+    CLKTCK.load(Ordering::Relaxed) as u64
+}
+
+/// `(getauxval(AT_HWCAP), getauxval(AT_HWCAP2))`—The hardware capability bits the kernel
+/// reports, each 0 if absent.
+///
+/// Without the auxiliary vector (see [`page_size`]), `(0, 0)`. rustix panics there instead.
+///
+/// # References
+///  - [Linux `getauxval(3)`](https://man7.org/linux/man-pages/man3/getauxval.3.html)
+#[inline]
+pub fn linux_hwcap() -> (usize, usize) {
+    ensure();
+    (
+        HWCAP.load(Ordering::Relaxed),
+        HWCAP2.load(Ordering::Relaxed),
+    )
+}
+
+/// `getauxval(AT_EXECFN)`—The path the program was executed by, as given to `execve`.
+///
+/// Empty if the kernel gave none or without the auxiliary vector (see [`page_size`]). rustix
+/// panics there instead.
+///
+/// # References
+///  - [Linux `getauxval(3)`](https://man7.org/linux/man-pages/man3/getauxval.3.html)
+#[inline]
+pub fn linux_execfn() -> &'static CStr {
+    ensure();
+    let execfn = EXECFN.load(Ordering::Relaxed);
+    if execfn.is_null() {
+        c""
+    } else {
+        // SAFETY: AT_EXECFN points at a NUL-terminated string on the initial stack, which
+        // lives, unchanged, for the life of the process.
+        unsafe { CStr::from_ptr(execfn) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(buf: &[u8], key: usize) -> Option<usize> {
+        pairs(buf).find(|&(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    #[test]
+    fn every_source_agrees() {
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+        assert_eq!(syscalls::probe_page_size(), Some(page));
+        let mut a = [0u8; 1024];
+        let mut b = [0u8; 1024];
+        let from_prctl = read_prctl(&mut a).map(|len| find(&a[..len], AT_PAGESZ));
+        let from_proc = read_proc(&mut b).map(|len| find(&b[..len], AT_PAGESZ));
+        // Each source that exists here (prctl needs Linux 6.4, proc a mounted /proc) says the
+        // same page size.
+        for found in [from_prctl, from_proc].into_iter().flatten() {
+            assert_eq!(found, Some(page));
+        }
+        assert!(from_prctl.is_some() || from_proc.is_some());
+        assert_eq!(page_size(), page);
+    }
+}
