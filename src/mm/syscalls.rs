@@ -191,7 +191,7 @@ mod tests {
         use super::mmap_offset;
         use crate::errno::Errno;
         assert_eq!(mmap_offset(0), Ok(0));
-        assert_eq!(mmap_offset(5 << 30), Ok((5 << 30) / 4096));
+        assert_eq!(mmap_offset(5 << 30), Ok(5 * 1024 * 1024 / 4));
         assert_eq!(mmap_offset(5), Err(Errno::INVAL));
         assert_eq!(
             mmap_offset(u64::from(u32::MAX) * 4096),

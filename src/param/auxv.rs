@@ -195,6 +195,7 @@ mod tests {
 
     #[test]
     fn every_source_agrees() {
+        // SAFETY: sysconf reads no memory of ours.
         let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
         assert_eq!(syscalls::probe_page_size(), Some(page));
         let mut a = [0u8; 1024];
