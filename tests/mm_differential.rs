@@ -20,7 +20,9 @@
 //! `barecall-mm-differential-ops: N`.
 //!
 //! qemu-user keeps its own page table and answers some error cases unlike Linux (see
-//! tests/mm.rs); both worlds go through it there, so they still agree.
+//! tests/mm.rs); both worlds go through it there, so they still agree. On 32-bit guests it
+//! misrecords the protection of other pages after an in-place `mremap` (found here, and the same
+//! with libc in both worlds), so there every remap moves to a place, reported as a named skip.
 //!
 //! This file has one test, so no other test thread maps memory into a region's holes while an
 //! operation's `MAP_FIXED` may land there.
@@ -79,6 +81,10 @@ fn raw_stderr(text: &str) {
 
 fn page() -> usize {
     unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
+}
+
+fn qemu_32() -> bool {
+    cfg!(target_pointer_width = "32") && common::under_qemu_user()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -168,7 +174,10 @@ fn random_op(rng: &mut Rng) -> Op {
         5 => Op::Unmap { at, skew, len },
         _ => {
             let to = rng.below(PAGES);
-            let fixed = rng.chance(60);
+            // qemu-user's 32-bit guests misrecord the protection of other pages of the region
+            // after an in-place mremap (the same through libc in both worlds): there, every
+            // remap has a place (reported as a named skip).
+            let fixed = rng.chance(60) || qemu_32();
             let new_len = rng.below(PAGES - at.max(to)).max(1);
             let len = len.min(PAGES - at).max(1);
             Op::Remap {
@@ -480,6 +489,12 @@ fn random_sequences_match_libc() {
         } else {
             OPS_NATIVE
         });
+    if qemu_32() {
+        common::skip(
+            "mm_differential_in_place_mremap",
+            "qemu-user misrecords 32-bit guests' page protections after an in-place mremap",
+        );
+    }
     let mut rng = Rng(seed);
     let mut done = 0;
     while done < total {
