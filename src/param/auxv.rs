@@ -32,32 +32,53 @@ static HWCAP: AtomicUsize = AtomicUsize::new(0);
 static HWCAP2: AtomicUsize = AtomicUsize::new(0);
 static EXECFN: AtomicPtr<c_char> = AtomicPtr::new(null_mut());
 
-/// Stores what the pairs say, fills what they do not with the fallbacks, and marks the values
-/// read.
-fn store(pairs: impl Iterator<Item = (usize, usize)>) {
-    let (mut page, mut clktck, mut hwcap, mut hwcap2, mut execfn) = (0, 0, 0, 0, 0);
+/// The values the program gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Values {
+    page: usize,
+    clktck: usize,
+    hwcap: usize,
+    hwcap2: usize,
+    execfn: usize,
+}
+
+/// What the pairs say, up to `AT_NULL`, with the fallbacks for what they do not.
+fn parse(pairs: impl Iterator<Item = (usize, usize)>) -> Values {
+    let mut v = Values {
+        page: 0,
+        clktck: 0,
+        hwcap: 0,
+        hwcap2: 0,
+        execfn: 0,
+    };
     for (key, value) in pairs {
         match key {
             AT_NULL => break,
-            AT_PAGESZ => page = value,
-            AT_CLKTCK => clktck = value,
-            AT_HWCAP => hwcap = value,
-            AT_HWCAP2 => hwcap2 = value,
-            AT_EXECFN => execfn = value,
+            AT_PAGESZ => v.page = value,
+            AT_CLKTCK => v.clktck = value,
+            AT_HWCAP => v.hwcap = value,
+            AT_HWCAP2 => v.hwcap2 = value,
+            AT_EXECFN => v.execfn = value,
             _ => {}
         }
     }
-    if page == 0 || !page.is_power_of_two() {
-        page = syscalls::probe_page_size().unwrap_or(4096);
+    if v.page == 0 || !v.page.is_power_of_two() {
+        v.page = syscalls::probe_page_size().unwrap_or(4096);
     }
-    if clktck == 0 {
-        clktck = 100;
+    if v.clktck == 0 {
+        v.clktck = 100;
     }
-    PAGE_SIZE.store(page, Ordering::Relaxed);
-    CLKTCK.store(clktck, Ordering::Relaxed);
-    HWCAP.store(hwcap, Ordering::Relaxed);
-    HWCAP2.store(hwcap2, Ordering::Relaxed);
-    EXECFN.store(execfn as *mut c_char, Ordering::Relaxed);
+    v
+}
+
+/// Stores what the pairs say (see [`parse`]) and marks the values read.
+fn store(pairs: impl Iterator<Item = (usize, usize)>) {
+    let v = parse(pairs);
+    PAGE_SIZE.store(v.page, Ordering::Relaxed);
+    CLKTCK.store(v.clktck, Ordering::Relaxed);
+    HWCAP.store(v.hwcap, Ordering::Relaxed);
+    HWCAP2.store(v.hwcap2, Ordering::Relaxed);
+    EXECFN.store(v.execfn as *mut c_char, Ordering::Relaxed);
     STATE.store(1, Ordering::Release);
 }
 
@@ -191,6 +212,61 @@ mod tests {
 
     fn find(buf: &[u8], key: usize) -> Option<usize> {
         pairs(buf).find(|&(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    #[test]
+    fn parse_reads_an_initial_stack() {
+        let name = c"/bin/x";
+        // argc 1, argv[0], null; one environment string, null; the auxiliary vector.
+        let stack: [usize; 18] = [
+            1,
+            name.as_ptr() as usize,
+            0,
+            name.as_ptr() as usize,
+            0,
+            AT_HWCAP,
+            0xabc,
+            AT_PAGESZ,
+            16384,
+            AT_CLKTCK,
+            250,
+            AT_HWCAP2,
+            3,
+            AT_EXECFN,
+            name.as_ptr() as usize,
+            AT_NULL,
+            0,
+            AT_PAGESZ,
+        ];
+        // SAFETY: laid out as the kernel lays out the initial stack, and it outlives the use.
+        let startup = unsafe { crate::rt::Startup::from_initial_stack(stack.as_ptr()) };
+        let v = parse(startup.auxv());
+        assert_eq!(
+            v,
+            Values {
+                page: 16384,
+                clktck: 250,
+                hwcap: 0xabc,
+                hwcap2: 3,
+                execfn: name.as_ptr() as usize
+            }
+        );
+        // Nothing said: the fallbacks. The probed page size is the real one.
+        // SAFETY: sysconf reads no memory of ours.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+        let v = parse(core::iter::empty());
+        assert_eq!(
+            v,
+            Values {
+                page,
+                clktck: 100,
+                hwcap: 0,
+                hwcap2: 0,
+                execfn: 0
+            }
+        );
+        // A page size that is not a power of two is not believed.
+        assert_eq!(parse([(AT_PAGESZ, 3000)].into_iter()).page, page);
     }
 
     #[test]
