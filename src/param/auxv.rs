@@ -82,10 +82,17 @@ fn store(pairs: impl Iterator<Item = (usize, usize)>) {
     STATE.store(1, Ordering::Release);
 }
 
+/// The kernel's initial stack pointer, when barecall's entry (feature `rt`) ran: the values are
+/// read from it on first use, so that the entry itself only stores one pointer (and programs
+/// that never ask for a value carry none of the parsing).
+#[cfg(feature = "rt")]
+static INITIAL_STACK: AtomicPtr<usize> = AtomicPtr::new(null_mut());
+
 /// Called by barecall's entry with the kernel's initial stack, before `main`.
 #[cfg(feature = "rt")]
-pub(crate) fn init_from_startup(startup: &crate::rt::Startup) {
-    store(startup.auxv());
+#[inline(always)]
+pub(crate) fn init_from_initial_stack(sp: *const usize) {
+    INITIAL_STACK.store(sp.cast_mut(), Ordering::Relaxed);
 }
 
 /// The `(key, value)` pairs in `bytes`, native-endian words.
@@ -125,6 +132,16 @@ fn read_proc(buf: &mut [u8]) -> Option<usize> {
 #[cold]
 #[inline(never)]
 fn init() {
+    #[cfg(feature = "rt")]
+    {
+        let sp = INITIAL_STACK.load(Ordering::Relaxed);
+        if !sp.is_null() {
+            // SAFETY: only barecall's entry stores a pointer here, the kernel's initial stack
+            // pointer, which `_start` passes on and which stays valid for the whole process.
+            let startup = unsafe { crate::rt::Startup::from_initial_stack(sp) };
+            return store(startup.auxv());
+        }
+    }
     // Linux gives ~25 entries; 1024 bytes hold 64 on 64-bit arches, 128 on 32-bit arm.
     let mut buf = [0u8; 1024];
     match read_prctl(&mut buf).or_else(|| read_proc(&mut buf)) {

@@ -4,5 +4,5 @@ mod auxv;
 pub(crate) mod syscalls;
 
 #[cfg(feature = "rt")]
-pub(crate) use auxv::init_from_startup;
+pub(crate) use auxv::init_from_initial_stack;
 pub use auxv::{clock_ticks_per_second, linux_execfn, linux_hwcap, page_size};

@@ -281,12 +281,12 @@ pub(crate) unsafe extern "C" fn entry(sp: *const usize) -> ! {
         fn __barecall_main(startup: Startup) -> i32;
     }
     open_missing_standard_streams();
+    // `param` reads its values from the auxiliary vector itself, on first use, rather than
+    // through a later `prctl` or `/proc/self/auxv`.
+    #[cfg(feature = "param")]
+    crate::param::init_from_initial_stack(sp);
     // SAFETY: `sp` is the kernel's initial stack pointer, as `_start` passes it.
     let startup = unsafe { Startup::from_initial_stack(sp) };
-    // `param`'s values, from the auxiliary vector itself rather than a later `prctl` or
-    // `/proc/self/auxv` (helper mm).
-    #[cfg(feature = "param")]
-    crate::param::init_from_startup(&startup);
     // SAFETY: `main!` defines the symbol with exactly this signature.
     let status = unsafe { __barecall_main(startup) };
     crate::process::exit(status)
