@@ -268,6 +268,12 @@ mod tests {
                 execfn: name.as_ptr() as usize
             }
         );
+    }
+
+    /// The fallbacks probe the page size with `mprotect`: system calls, which Miri cannot make.
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn parse_falls_back_where_nothing_is_said() {
         // Nothing said: the fallbacks. The probed page size is the real one.
         // SAFETY: sysconf reads no memory of ours.
         let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
@@ -287,6 +293,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // makes system calls, which Miri cannot run
     fn every_source_agrees() {
         // SAFETY: sysconf reads no memory of ours.
         let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
