@@ -30,6 +30,8 @@
 //!   `process`, `rand`, `stdio`, `system`, `thread`, and `all-apis` for every one; `try_close`
 //!   adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always there. A build that needs
 //!   only `io` compiles only `io`.
+//! - `mm` (memory mappings) and `param` (page size and other auxiliary-vector values), both in
+//!   `all-apis`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.
@@ -105,6 +107,12 @@ pub mod stdio;
 pub mod system;
 #[cfg(feature = "thread")]
 pub mod thread;
+// ---- mm / param (helper mm) ----
+#[cfg(feature = "mm")]
+pub mod mm;
+#[cfg(feature = "param")]
+pub mod param;
+// ---- end mm / param ----
 
 // Types more than one module shares, below them all.
 #[cfg(feature = "process")]

@@ -281,6 +281,10 @@ pub(crate) unsafe extern "C" fn entry(sp: *const usize) -> ! {
         fn __barecall_main(startup: Startup) -> i32;
     }
     open_missing_standard_streams();
+    // `param` reads its values from the auxiliary vector itself, on first use, rather than
+    // through a later `prctl` or `/proc/self/auxv`.
+    #[cfg(feature = "param")]
+    crate::param::init_from_initial_stack(sp);
     // SAFETY: `sp` is the kernel's initial stack pointer, as `_start` passes it.
     let startup = unsafe { Startup::from_initial_stack(sp) };
     // SAFETY: `main!` defines the symbol with exactly this signature.

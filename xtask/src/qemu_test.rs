@@ -44,6 +44,11 @@ const QEMU_USER_SKIP_REASONS: &[&str] = &[
     "qemu-user truncates a 32-bit guest's mmap offsets past 4 GiB",
     "qemu-user answers an unknown ioctl with ENOSYS",
     "qemu-user does not pass this limit on to the kernel",
+    "qemu-user treats MAP_FIXED_NOREPLACE as a hint",
+    "qemu-user misrecords 32-bit guests' page protections after an in-place mremap",
+    // tests/mm.rs's `kernel_answer`: qemu's answer, then Linux's (measured natively).
+    "qemu-user answers Ok(()) where Linux answers Err(ENOMEM)",
+    "qemu-user answers Err(ENOMEM) where Linux answers Err(EINVAL)",
     "qemu-user answers getdents64 with a count of 0 with ENOMEM, not EINVAL",
 ];
 
@@ -82,6 +87,8 @@ pub struct Outcome {
     pub differential_ops: u64,
     /// Operations the fs differential test compared (`barecall-fs-differential-ops: N`).
     pub fs_differential_ops: u64,
+    /// Operations the mm differential test compared (`barecall-mm-differential-ops: N`).
+    pub mm_differential_ops: u64,
     /// The freestanding examples: checks passed and failed, hello's sizes.
     pub examples: Option<freestanding::Report>,
     pub seconds: f64,
@@ -359,6 +366,8 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(ops) = after(line, "barecall-fs-differential-ops: ") {
             outcome.fs_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(ops) = after(line, "barecall-mm-differential-ops: ") {
+            outcome.mm_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(rest) = after(line, "barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
@@ -398,6 +407,7 @@ pub fn check_differential_ops(min: u64, outcome: &mut Outcome) {
     for (test, ops) in [
         ("differential", outcome.differential_ops),
         ("fs_differential", outcome.fs_differential_ops),
+        ("mm_differential", outcome.mm_differential_ops),
     ] {
         if ops < min {
             outcome.problems.push(format!(

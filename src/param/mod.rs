@@ -1,0 +1,8 @@
+//! Process parameters from the auxiliary vector: rustix's `param` module (feature `param`).
+
+mod auxv;
+pub(crate) mod syscalls;
+
+#[cfg(feature = "rt")]
+pub(crate) use auxv::init_from_initial_stack;
+pub use auxv::{clock_ticks_per_second, linux_execfn, linux_hwcap, page_size};
