@@ -234,7 +234,13 @@ pub struct OutputCheck {
     pub closed_fd: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+    /// Checks the stderr text instead of comparing it with `stderr`.
+    pub stderr_is: Option<fn(&str) -> bool>,
     pub status: i32,
+    /// The file (in the VM's root) that is the program's stdin; none: the console.
+    pub stdin_file: Option<&'static str>,
+    /// The RLIMIT_AS, in KiB, the program starts under.
+    pub address_space_kib: Option<u64>,
 }
 
 impl OutputCheck {
@@ -245,7 +251,10 @@ impl OutputCheck {
             closed_fd: None,
             stdout: stdout.to_owned(),
             stderr: String::new(),
+            stderr_is: None,
             status: 0,
+            stdin_file: None,
+            address_space_kib: None,
         }
     }
 
@@ -290,6 +299,30 @@ pub fn output_checks(target: &Target) -> Vec<OutputCheck> {
             ..OutputCheck::new("panic", &["recursive"], "")
         },
     ]
+}
+
+/// The input file of [`vm_sort_checks`] in the VMs' root.
+pub const SORT_INPUT_FILE: &str = "/sort-input";
+
+/// `sort` on the real kernels (release build): the digest of 10 MiB of lines (the console
+/// is too slow for the lines themselves) against the host's `LC_ALL=C sort`'s, and the
+/// allocation failure under a small RLIMIT_AS, which under qemu-user could not be set on
+/// the program alone.
+pub fn vm_sort_checks() -> Result<Vec<OutputCheck>, String> {
+    let digest = sort_digest(&host_sort(&sort_input())?);
+    Ok(vec![
+        OutputCheck {
+            stdin_file: Some(SORT_INPUT_FILE),
+            ..OutputCheck::new("sort", &["--digest"], &digest)
+        },
+        OutputCheck {
+            stdin_file: Some(SORT_INPUT_FILE),
+            address_space_kib: Some(SORT_ADDRESS_SPACE_KIB),
+            stderr_is: Some(is_allocation_failure),
+            status: 101,
+            ..OutputCheck::new("sort", &[], "")
+        },
+    ])
 }
 
 /// The name `hello` prints for `target`.
@@ -483,8 +516,10 @@ pub const SORT_HEAP_LIMIT: &str = "1048576";
 /// heap's `mmap`/`mremap` with ENOMEM.
 pub const SORT_ADDRESS_SPACE_KIB: u64 = 8192;
 
-/// 10 MiB of reproducible lines for `sort`: lengths 0 to 79, bytes 1 to 255 except the newline
-/// (so bytes above 127 test that the order is unsigned), the last line without its newline.
+/// 10 MiB of reproducible UTF-8 lines for `sort`: 0 to 79 characters each, drawn from ASCII
+/// (not the newline), Latin-1, Greek, CJK and emoji, so that the lines hold bytes from 1 to
+/// 0xF4 and the order must be unsigned; few distinct first characters, so that lines share
+/// prefixes; the last line without its newline.
 pub fn sort_input() -> Vec<u8> {
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move || {
@@ -493,13 +528,23 @@ pub fn sort_input() -> Vec<u8> {
         state ^= state << 17;
         state
     };
+    const RANGES: [(u32, u32); 5] = [
+        (0x01, 0x7f),
+        (0xa0, 0x100),
+        (0x391, 0x3ca),
+        (0x4e00, 0x4e40),
+        (0x1f600, 0x1f650),
+    ];
     let mut input = Vec::with_capacity((10 << 20) + 80);
+    let mut utf8 = [0u8; 4];
     while input.len() < 10 << 20 {
         let len = next() % 80;
-        for _ in 0..len {
-            // Few distinct first bytes, so that many lines share prefixes.
-            let byte = (next() % 255 + 1) as u8;
-            input.push(if byte == b'\n' { b'x' } else { byte });
+        for i in 0..len {
+            let (low, high) = RANGES[(next() % 5) as usize];
+            let span = if i == 0 { 3 } else { u64::from(high - low) };
+            let code = low + (next() % span) as u32;
+            let c = char::from_u32(code).filter(|&c| c != '\n').unwrap_or('x');
+            input.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
         }
         input.push(b'\n');
     }
@@ -586,6 +631,15 @@ fn check_sort(report: &mut Report, target: &Target, dir: &Path) -> Result<(), St
         &input,
     )?;
     expect_allocation_failure(report, "sort --heap-limit", &limited);
+    let not_utf8 = run(target, &sort, &[], &[], b"ok\n\xff\n")?;
+    expect(
+        report,
+        "sort < not UTF-8",
+        &not_utf8,
+        b"",
+        b"sort: line 2 is not UTF-8\n",
+        1,
+    );
     if target.qemu.is_none() {
         let script = format!("ulimit -v {SORT_ADDRESS_SPACE_KIB} && exec \"$0\"");
         let mut command = Command::new("sh");

@@ -350,7 +350,7 @@ fn boot_and_parse(
     let release = freestanding::build(root, target, freestanding::Build::Recipe)?;
     let debug = freestanding::build(root, target, freestanding::Build::Debug)?;
     let init = release.join("vm-init");
-    let examples = vm_examples(&release, &debug, target);
+    let examples = vm_examples(&release, &debug, target)?;
 
     let mut archive = Cpio::default();
     archive.directory("dev");
@@ -366,6 +366,11 @@ fn boot_and_parse(
         archive.file(&format!("tests/{name}"), &read(&binary.path)?, 0o755);
         list.push_str(&format!("/tests/{name} --test-threads=1\n"));
     }
+    archive.file(
+        freestanding::SORT_INPUT_FILE.trim_start_matches('/'),
+        &freestanding::sort_input(),
+        0o644,
+    );
     archive.directory("examples");
     for example in &examples {
         archive.file(
@@ -485,8 +490,17 @@ struct VmExample {
 impl VmExample {
     /// The line of vm-init's list: `close=N ` first for a run without standard stream `N`.
     fn command_line(&self) -> String {
-        let closed = self.check.closed_fd.map(|fd| format!("close={fd} "));
-        let mut line = format!("{}/examples/{}", closed.unwrap_or_default(), self.name);
+        let mut line = String::new();
+        if let Some(fd) = self.check.closed_fd {
+            line.push_str(&format!("close={fd} "));
+        }
+        if let Some(path) = self.check.stdin_file {
+            line.push_str(&format!("stdin={path} "));
+        }
+        if let Some(kib) = self.check.address_space_kib {
+            line.push_str(&format!("as={kib} "));
+        }
+        line.push_str(&format!("/examples/{}", self.name));
         for arg in self.check.args {
             line.push(' ');
             line.push_str(arg);
@@ -495,8 +509,15 @@ impl VmExample {
     }
 }
 
-fn vm_examples(release: &Path, debug: &Path, target: &Target) -> Vec<VmExample> {
+fn vm_examples(release: &Path, debug: &Path, target: &Target) -> Result<Vec<VmExample>, String> {
     let mut examples = Vec::new();
+    for check in freestanding::vm_sort_checks()? {
+        examples.push(VmExample {
+            name: check.binary.to_owned(),
+            path: release.join(check.binary),
+            check,
+        });
+    }
     for (dir, suffix) in [(release, ""), (debug, "-debug")] {
         for check in freestanding::output_checks(target) {
             examples.push(VmExample {
@@ -506,7 +527,7 @@ fn vm_examples(release: &Path, debug: &Path, target: &Target) -> Vec<VmExample> 
             });
         }
     }
-    examples
+    Ok(examples)
 }
 
 /// Each example's output is the console text between its `run` and `exit` lines (stdout and
@@ -534,7 +555,13 @@ fn check_examples(console: &str, examples: &[VmExample], log: &Path, outcome: &m
             .map_or("none", |(_, status)| *status);
         let expected_text = format!("{}{}", example.check.stdout, example.check.stderr);
         let expected_status = example.check.status.to_string();
-        if text == expected_text && status == expected_status {
+        let text_ok = match example.check.stderr_is {
+            Some(stderr_is) => text
+                .strip_prefix(example.check.stdout.as_str())
+                .is_some_and(stderr_is),
+            None => text == expected_text,
+        };
+        if text_ok && status == expected_status {
             outcome.passed += 1;
         } else {
             outcome.problems.push(format!(

@@ -1,5 +1,6 @@
-//! Reads stdin, and writes its lines to stdout sorted bytewise, as `LC_ALL=C sort` does (a
-//! last line without a newline gets one). Options: `--digest` writes, instead of the lines,
+//! Reads stdin's lines into a `Vec<String>` and writes them to stdout sorted bytewise, as
+//! `LC_ALL=C sort` does (a last line without a newline gets one). Input that is not UTF-8 is
+//! refused (`sort: line N is not UTF-8`, status 1): `String`'s order is its bytes' order. Options: `--digest` writes, instead of the lines,
 //! `LINES lines, BYTES bytes, fnv1a64 HASH` of what it would have written; `--heap-limit
 //! BYTES` lets the heap take at most BYTES from the kernel. When memory runs out, the alloc
 //! error handler reports it (through the panic handler: exit status 101).
@@ -11,6 +12,7 @@ extern crate alloc;
 #[path = "../heap.rs"]
 mod heap;
 
+use alloc::string::String;
 use alloc::vec::Vec;
 use barecall::io;
 use barecall::stdio;
@@ -35,15 +37,19 @@ fn main(startup: barecall::rt::Startup) -> i32 {
     }
     let mut lines = match read_lines() {
         Ok(lines) => lines,
-        Err(err) => {
+        Err(Input::Read(err)) => {
             barecall::eprintln!("sort: reading stdin: {err}");
+            return 1;
+        }
+        Err(Input::NotUtf8(number)) => {
+            barecall::eprintln!("sort: line {number} is not UTF-8");
             return 1;
         }
     };
     lines.sort_unstable();
     let mut out = Output::new(digest);
     for line in &lines {
-        if let Err(err) = out.line(line) {
+        if let Err(err) = out.line(line.as_bytes()) {
             barecall::eprintln!("sort: writing stdout: {err}");
             return 1;
         }
@@ -70,28 +76,39 @@ fn parse(digits: &[u8]) -> Option<usize> {
     })
 }
 
-/// All of stdin, one `Vec` per line, without the newlines.
-fn read_lines() -> io::Result<Vec<Vec<u8>>> {
+/// Why stdin could not be read as lines.
+enum Input {
+    Read(io::Errno),
+    NotUtf8(usize),
+}
+
+/// All of stdin, one `String` per line, without the newlines.
+fn read_lines() -> Result<Vec<String>, Input> {
     let mut lines = Vec::new();
     let mut line = Vec::new();
     let mut buf = [0u8; 64 * 1024];
     loop {
-        let n = io::retry_on_intr(|| io::read(stdio::stdin(), &mut buf))?;
+        let n = io::retry_on_intr(|| io::read(stdio::stdin(), &mut buf)).map_err(Input::Read)?;
         if n == 0 {
             break;
         }
         let mut rest = &buf[..n];
         while let Some(end) = rest.iter().position(|&b| b == b'\n') {
             line.extend_from_slice(&rest[..end]);
-            lines.push(core::mem::take(&mut line));
+            lines.push(text(core::mem::take(&mut line), lines.len())?);
             rest = &rest[end + 1..];
         }
         line.extend_from_slice(rest);
     }
     if !line.is_empty() {
-        lines.push(line);
+        lines.push(text(line, lines.len())?);
     }
     Ok(lines)
+}
+
+/// Line `index` (from 0) as a `String`, or its 1-based number if it is not UTF-8.
+fn text(line: Vec<u8>, index: usize) -> Result<String, Input> {
+    String::from_utf8(line).map_err(|_| Input::NotUtf8(index + 1))
 }
 
 /// Where the sorted lines go: stdout in 64 KiB writes, or a count and hash of the bytes.

@@ -1,6 +1,7 @@
 //! The init of `cargo xtask vm-test`'s virtual machines: mounts a tmpfs on /tmp and proc on
 //! /proc, runs every command listed in /tests/list (one per line: a path, then arguments; a
-//! line that starts with `close=N ` runs the command without its fd N), reports each exit
+//! line's leading `close=N`, `stdin=PATH` and `as=KIB` words run the command without its fd
+//! N, with PATH as its stdin, under an RLIMIT_AS of KIB KiB), reports each exit
 //! status on the console, and powers the machine off.
 //!
 //! Lines it prints for the xtask: `barecall-vm: run LINE`, `barecall-vm: exit PATH STATUS`
@@ -112,11 +113,29 @@ fn run(line: &mut [u8], seed: Option<&core::ffi::CStr>) {
             start = i + 1;
         }
     }
-    // `close=N `: the child starts without standard stream N.
+    // Prefix words, each taking argv's first slot: `close=N` (the child starts without
+    // standard stream N), `stdin=PATH` (its stdin is PATH), `as=KIB` (its RLIMIT_AS).
     let mut closed_fd = None;
-    if let [b'c', b'l', b'o', b's', b'e', b'=', digit @ b'0'..=b'2', b' ', ..] = *line {
-        closed_fd = Some(usize::from(digit - b'0'));
+    let mut stdin_path = None;
+    let mut address_space_kib = None;
+    while !argv[0].is_null() {
+        // SAFETY: argv[0] points into `buf`, NUL-terminated above.
+        let word = unsafe { core::ffi::CStr::from_ptr(argv[0].cast()) };
+        let word = word.to_bytes();
+        if let [b'c', b'l', b'o', b's', b'e', b'=', digit @ b'0'..=b'2'] = *word {
+            closed_fd = Some(usize::from(digit - b'0'));
+        } else if let Some(path) = word.strip_prefix(b"stdin=") {
+            stdin_path = Some(path);
+        } else if let Some(kib) = word.strip_prefix(b"as=").and_then(decimal) {
+            address_space_kib = Some(kib);
+        } else {
+            break;
+        }
         argv.copy_within(1.., 0);
+    }
+    if argv[0].is_null() {
+        barecall::println!("barecall-vm: nothing to run");
+        return;
     }
     let envp = [
         c"TMPDIR=/tmp".as_ptr().cast::<u8>(),
@@ -139,6 +158,27 @@ fn run(line: &mut [u8], seed: Option<&core::ffi::CStr>) {
             if let Some(fd) = closed_fd {
                 syscall1_readonly(k::__NR_close, fd);
             }
+        }
+        if let Some(path) = stdin_path {
+            let file = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty());
+            if file.and_then(barecall::stdio::dup2_stdin).is_err() {
+                barecall::println!("barecall-vm: cannot open the child's stdin");
+                barecall::process::exit(127);
+            }
+        }
+        if let Some(kib) = address_space_kib {
+            let limit = Some(kib.saturating_mul(1024));
+            let rlimit = barecall::process::Rlimit {
+                current: limit,
+                maximum: limit,
+            };
+            if barecall::process::setrlimit(barecall::process::Resource::As, rlimit).is_err() {
+                barecall::println!("barecall-vm: cannot set the child's RLIMIT_AS");
+                barecall::process::exit(127);
+            }
+        }
+        // SAFETY: as above.
+        unsafe {
             syscall3_readonly(
                 k::__NR_execve,
                 argv[0] as usize,
@@ -169,4 +209,15 @@ fn run(line: &mut [u8], seed: Option<&core::ffi::CStr>) {
     } else {
         barecall::println!("barecall-vm: exit {path} signal {}", status & 0x7f);
     }
+}
+
+/// The number `digits` says in decimal, if it says one that fits.
+fn decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &d| {
+        let d = u64::from(d.checked_sub(b'0').filter(|d| *d < 10)?);
+        n.checked_mul(10)?.checked_add(d)
+    })
 }
