@@ -497,11 +497,12 @@ fn address_with_top_bit_is_decoded_as_address() {
     // itself; on the 64-bit ABIs user addresses never set the top bit, so the same request at
     // a high, unused user address checks that decoding keeps the whole value.
     let p = page();
-    let high = if cfg!(target_pointer_width = "32") {
-        0xb000_0000usize
+    let high: u64 = if cfg!(target_pointer_width = "32") {
+        0xb000_0000
     } else {
-        0x3f_0000_0000usize
-    } as *mut c_void;
+        0x3f_0000_0000
+    };
+    let high = usize::try_from(high).unwrap() as *mut c_void;
     match unsafe {
         mm::mmap_anonymous(
             high,
