@@ -16,6 +16,8 @@ const SYS_READ: usize = 0;
 const SYS_WRITE: usize = 1;
 const SYS_CLOSE: usize = 3;
 const SYS_FSTAT: usize = 5;
+const SYS_MMAP: usize = 9;
+const SYS_MUNMAP: usize = 11;
 const SYS_IOCTL: usize = 16;
 const SYS_PREAD64: usize = 17;
 const SYS_PWRITE64: usize = 18;
@@ -27,6 +29,10 @@ const SYS_GETRANDOM: usize = 318;
 const F_GETFD: usize = 1;
 const F_GETFL: usize = 3;
 const FIONREAD: usize = 0x541b;
+const PROT_READ_WRITE: usize = 3;
+const MAP_PRIVATE_ANONYMOUS: usize = 0x22;
+/// The length `mmap_munmap` maps: one page on every x86_64 kernel.
+pub const PAGE: usize = 4096;
 
 /// `syscall` with three arguments, for calls that may write user memory.
 macro_rules! syscall3 {
@@ -275,4 +281,45 @@ pub unsafe fn getrandom<P: Pattern>(buf: *mut u8, len: usize) -> u64 {
         unsafe { syscall3!(SYS_GETRANDOM, buf, len, 0usize) },
         |raw| raw,
     )
+}
+
+/// `mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)`, then
+/// `munmap` of what it returned, whose result is kept.
+#[inline(always)]
+pub fn mmap_munmap<P: Pattern>() -> u64 {
+    let addr: usize;
+    // SAFETY: a mapping the kernel places where it likes replaces nothing, and the kernel
+    // writes no user memory making it.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_MMAP => addr,
+            in("rdi") 0,
+            in("rsi") PAGE,
+            in("rdx") PROT_READ_WRITE,
+            in("r10") MAP_PRIVATE_ANONYMOUS,
+            in("r8") -1,
+            in("r9") 0,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags, readonly),
+        );
+    }
+    if addr > -4096isize as usize {
+        return P::raw(addr, drop);
+    }
+    let ret: usize;
+    // SAFETY: the range is the mapping just made, which nothing else knows of.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_MUNMAP => ret,
+            in("rdi") addr,
+            in("rsi") PAGE,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags),
+        );
+    }
+    P::raw(ret, drop)
 }

@@ -14,6 +14,7 @@ use std::io::{IoSlice, IoSliceMut, Read, Write};
 use std::mem::{ManuallyDrop, MaybeUninit};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::FileExt;
+use std::ptr::null_mut;
 
 /// The fd number `dup3` targets. It must be free: [`Files::open`] checks that it is.
 pub const DUP_TARGET: RawFd = 100;
@@ -415,6 +416,39 @@ benches! {
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte.
             P::libc(unsafe { libc::getrandom(a.buf.as_mut_ptr().cast(), 1, 0) }, |r| r)
+        },
+    }
+    mmap_munmap (expect 0) {
+        by_asm "asm" => |_a| crate::floor::mmap_munmap::<P>(),
+        by_barecall "barecall" => |_a| {
+            use barecall::mm::{mmap_anonymous, munmap, MapFlags, ProtFlags};
+            let prot = ProtFlags::READ | ProtFlags::WRITE;
+            // SAFETY: a mapping the kernel places where it likes replaces nothing; it is
+            // unmapped at once, and nothing else knows of it.
+            P::result(unsafe {
+                mmap_anonymous(null_mut(), crate::floor::PAGE, prot, MapFlags::PRIVATE)
+                    .and_then(|addr| munmap(addr, crate::floor::PAGE))
+            })
+        },
+        by_rustix "rustix" => |_a| {
+            use rustix::mm::{mmap_anonymous, munmap, MapFlags, ProtFlags};
+            let prot = ProtFlags::READ | ProtFlags::WRITE;
+            // SAFETY: as for barecall.
+            P::result(unsafe {
+                mmap_anonymous(null_mut(), crate::floor::PAGE, prot, MapFlags::PRIVATE)
+                    .and_then(|addr| munmap(addr, crate::floor::PAGE))
+            })
+        },
+        by_libc "libc" => |_a| {
+            let prot = libc::PROT_READ | libc::PROT_WRITE;
+            let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+            // SAFETY: as for barecall.
+            let addr = unsafe { libc::mmap(null_mut(), crate::floor::PAGE, prot, flags, -1, 0) };
+            if addr == libc::MAP_FAILED {
+                return P::libc(-1, drop);
+            }
+            // SAFETY: the range is the mapping just made, which nothing else knows of.
+            P::libc(unsafe { libc::munmap(addr, crate::floor::PAGE) }, drop)
         },
     }
 }

@@ -49,6 +49,10 @@ const OPS: &[(&str, &str)] = &[
     ),
     ("fcntl_getfl", "`fcntl_getfl`"),
     ("getrandom", "`getrandom` 1 byte"),
+    (
+        "mmap_munmap",
+        "`mmap_anonymous` of one page, then `munmap` (the pair)",
+    ),
 ];
 
 /// The two ways each benchmark loop takes a call's result (`bench/src/pattern.rs`): the suffix
@@ -85,7 +89,7 @@ const STATES: &[(Option<&str>, &str)] = &[
 type Counts = BTreeMap<(String, String), f64>;
 
 /// The parts of the run, for `--only`.
-const PARTS: &[&str] = &["count", "time", "compile"];
+const PARTS: &[&str] = &["count", "time", "compile", "sort"];
 
 /// Options of `cargo xtask bench`.
 struct Options {
@@ -97,6 +101,8 @@ struct Options {
     reps: u64,
     /// Clean builds of each crate for the compile-time ratio.
     compile_reps: usize,
+    /// Runs of each `sort` for the sort ratio.
+    sort_reps: usize,
     /// Which parts to run.
     parts: Vec<String>,
 }
@@ -108,6 +114,7 @@ impl Options {
             time_calls: 2_000,
             reps: 201,
             compile_reps: 5,
+            sort_reps: 11,
             parts: Vec::new(),
         };
         let mut args = args.iter();
@@ -123,6 +130,7 @@ impl Options {
                 "--time-calls" => options.time_calls = number("--time-calls")?,
                 "--reps" => options.reps = number("--reps")?,
                 "--compile-reps" => options.compile_reps = number("--compile-reps")? as usize,
+                "--sort-reps" => options.sort_reps = number("--sort-reps")? as usize,
                 "--only" => {
                     let part = args.next().ok_or("bench: --only needs a part")?;
                     if !PARTS.contains(&part.as_str()) {
@@ -231,6 +239,11 @@ pub fn run(args: &[String]) -> Result<bool, String> {
 
     if options.runs("compile") {
         out.push_str(&compile_times(&root, options.compile_reps)?);
+    }
+
+    if options.runs("sort") {
+        let std_sort = target_dir.join("release/sort-std");
+        out.push_str(&sort_times(&root, &std_sort, options.sort_reps)?);
     }
 
     let _ = writeln!(
@@ -731,4 +744,74 @@ fn median(values: &mut [f64]) -> f64 {
         n if n % 2 == 1 => values[n / 2],
         n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
+}
+
+/// `sort` (freestanding: dlmalloc on barecall's `mm`, README's recipe) against `sort-std`
+/// (the same program with std and glibc's malloc) on the 10 MiB input of the examples'
+/// check, output to /dev/null: `reps` runs of each, alternating which goes first; both
+/// outputs are first checked against the host's `LC_ALL=C sort`. Returns the markdown table.
+fn sort_times(root: &Path, std_sort: &Path, reps: usize) -> Result<String, String> {
+    let host = crate::targets::TARGETS
+        .iter()
+        .find(|t| t.qemu.is_none() && t.triple == "x86_64-unknown-linux-gnu")
+        .ok_or("bench: no native x86_64 target")?;
+    let dir = crate::freestanding::build(root, host, crate::freestanding::Build::Recipe)?;
+    let barecall_sort = dir.join("sort");
+    let input = crate::freestanding::sort_input();
+    let input_path = root.join("target/xtask/sort-input");
+    std::fs::write(&input_path, &input).map_err(|e| format!("{}: {e}", input_path.display()))?;
+    let expected = crate::freestanding::host_sort(&input)?;
+    let programs = [("barecall", barecall_sort.as_path()), ("std", std_sort)];
+    for (name, program) in programs {
+        let output = sort_run(program, &input_path, Stdio::piped())?.1;
+        if output != expected {
+            return Err(format!("bench: {name}'s sort differs from LC_ALL=C sort"));
+        }
+    }
+    let mut times: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut ratios = Vec::new();
+    for rep in 0..reps {
+        let mut this = [0.0; 2];
+        for i in [rep % 2, 1 - rep % 2] {
+            this[i] = sort_run(programs[i].1, &input_path, Stdio::null())?.0;
+            times[i].push(this[i]);
+        }
+        ratios.push(this[0] / this[1]);
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nsort of 10 MiB ({} lines), output to /dev/null: median of {reps} runs each, \
+         alternating\n\n| program | ms | ratio to std |\n|---|---:|---:|",
+        expected.iter().filter(|&&b| b == b'\n').count()
+    );
+    let _ = writeln!(
+        out,
+        "| `sort` (dlmalloc on barecall's `mm`) | {:.1} | {:.2}× |",
+        median(&mut times[0]) * 1e3,
+        median(&mut ratios)
+    );
+    let _ = writeln!(
+        out,
+        "| `sort-std` (std, glibc malloc) | {:.1} | 1.00× |\n",
+        median(&mut times[1]) * 1e3
+    );
+    Ok(out)
+}
+
+/// Wall seconds and stdout of `program < input`.
+fn sort_run(program: &Path, input: &Path, stdout: Stdio) -> Result<(f64, Vec<u8>), String> {
+    let file = std::fs::File::open(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let started = Instant::now();
+    let output = Command::new(program)
+        .stdin(file)
+        .stdout(stdout)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{}: {e}", program.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Err(format!("{} failed: {}", program.display(), output.status));
+    }
+    Ok((seconds, output.stdout))
 }

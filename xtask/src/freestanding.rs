@@ -119,6 +119,27 @@ pub fn build(root: &Path, target: &Target, build: Build) -> Result<PathBuf, Stri
     };
     crate::setup::run_output(&mut command)
         .map_err(|e| format!("building the examples for {}: {e}", target.triple))?;
+    if matches!(build, Build::Recipe | Build::Debug | Build::Unstripped) {
+        // `sort` alone with the heap feature (README's alloc recipe): the other binaries stay
+        // as the build above made them, without `mm` and `param`.
+        let mut command = crate::setup::cargo(&dir);
+        command.args(["build", "--target", target.triple]);
+        command.args(["--features", "heap", "--bin", "sort"]);
+        match build {
+            Build::Recipe => {
+                command.arg("--release");
+            }
+            Build::Unstripped => {
+                command
+                    .args(["--release", "--config", "profile.release.strip=false"])
+                    .arg("--target-dir")
+                    .arg(dir.join("target/unstripped"));
+            }
+            _ => {}
+        }
+        crate::setup::run_output(&mut command)
+            .map_err(|e| format!("building sort for {}: {e}", target.triple))?;
+    }
     if build == Build::Tiny {
         let linked = out_dir.join("hello");
         let data = std::fs::read(&linked).map_err(|e| format!("{}: {e}", linked.display()))?;
@@ -719,11 +740,16 @@ pub fn check_readme_recipe(root: &Path) -> Result<(), String> {
         .lines()
         .find(|line| line.starts_with("dlmalloc = "))
         .ok_or("examples/Cargo.toml has no dlmalloc dependency")?;
+    let heap_feature = manifest
+        .lines()
+        .find(|line| line.starts_with("heap = "))
+        .ok_or("examples/Cargo.toml has no heap feature")?;
     for (name, text) in [
         ("examples/.cargo/config.toml", config.as_str()),
         ("examples/Cargo.toml's profiles", profile),
         ("examples/src/heap.rs", heap.as_str()),
         ("examples/Cargo.toml's dlmalloc line", dlmalloc),
+        ("examples/Cargo.toml's heap feature", heap_feature),
     ] {
         if !readme.contains(text) {
             return Err(format!("README.md does not contain {name} word for word"));
