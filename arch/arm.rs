@@ -46,6 +46,8 @@ pub(crate) mod nr {
     pub(crate) use linux_raw_sys::general::*;
     // 32-bit arm has only the 64-bit-offset form for programs with a 64-bit `off_t`.
     pub(crate) use linux_raw_sys::general::__NR_fcntl64 as __NR_fcntl;
+    // EABI maps only through mmap2, whose offset counts 4096-byte units (mm converts it).
+    pub(crate) use linux_raw_sys::general::__NR_mmap2 as __NR_mmap;
     // The plain ID calls of 32-bit arm give 16-bit IDs; the `*32` forms give the real ones.
     pub(crate) use linux_raw_sys::general::__NR_getegid32 as __NR_getegid;
     pub(crate) use linux_raw_sys::general::__NR_geteuid32 as __NR_geteuid;

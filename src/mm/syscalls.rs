@@ -51,21 +51,18 @@ pub(crate) unsafe fn mmap(
         Some(fd) => (fd.as_raw_fd(), flags.bits()),
         None => (-1, flags.bits() | MAP_ANONYMOUS),
     };
-    #[cfg(target_pointer_width = "64")]
-    let nr = crate::raw::nr::__NR_mmap;
-    #[cfg(target_pointer_width = "32")]
-    let nr = crate::raw::nr::__NR_mmap2;
     // SAFETY: the caller vouches for the range a fixed mapping replaces; the kernel reads and
     // writes no user memory here. `fd` is borrowed for the call (or -1 for an anonymous map).
+    // On 32-bit arm `__NR_mmap` is mmap2, and `offset` is already in its units.
     let raw = unsafe {
-        crate::raw::syscall6(
-            nr,
-            raw_ptr(addr).into_raw(),
-            size(len).into_raw(),
-            c_uint(prot.bits()).into_raw(),
-            c_uint(flags).into_raw(),
-            c_int(fd).into_raw(),
-            size(offset).into_raw(),
+        syscall!(
+            __NR_mmap,
+            raw_ptr(addr),
+            size(len),
+            prot,
+            c_uint(flags),
+            c_int(fd),
+            size(offset)
         )
     };
     ret_usize(raw).map(|addr| addr as *mut c_void)

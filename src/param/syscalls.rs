@@ -64,20 +64,16 @@ pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 /// size (an address is page-aligned exactly when it is a multiple of the page size).
 pub(crate) fn probe_page_size() -> Option<usize> {
     const MAX: usize = 1 << 20;
-    #[cfg(target_pointer_width = "64")]
-    let nr = crate::raw::nr::__NR_mmap;
-    #[cfg(target_pointer_width = "32")]
-    let nr = crate::raw::nr::__NR_mmap2;
     // SAFETY: a fresh private anonymous mapping chosen by the kernel replaces nothing.
     let raw = unsafe {
-        crate::raw::syscall6(
-            nr,
-            0,
-            2 * MAX,
-            PROT_NONE as usize,
-            (MAP_PRIVATE | MAP_ANONYMOUS) as usize,
-            c_int(-1).into_raw(),
-            0,
+        syscall!(
+            __NR_mmap,
+            zero(),
+            size(2 * MAX),
+            c_uint(PROT_NONE),
+            c_uint(MAP_PRIVATE | MAP_ANONYMOUS),
+            c_int(-1),
+            zero()
         )
     };
     let base = ret_usize(raw).ok()?;
