@@ -442,7 +442,7 @@ fn private_file_mapping_is_a_copy() {
 }
 
 #[test]
-fn writable_shared_mapping_of_read_only_fd_is_acces() {
+fn writable_shared_mapping_of_read_only_fd_is_eacces() {
     let p = page();
     let path = std::env::temp_dir().join(format!("barecall-mm-ro-{}", std::process::id()));
     std::fs::write(&path, vec![b'x'; p]).unwrap();

@@ -194,7 +194,23 @@ fn random_op(rng: &mut Rng) -> Op {
 
 struct World {
     base: *mut c_void,
-    pipe: [libc::c_int; 2],
+    /// The pipe through which the kernel reads and writes the pages (`EFAULT` where it
+    /// cannot), renewed after each write that faults: Linux 6.1 leaves an empty buffer in
+    /// the pipe for each such write, and after 16 of them the next write would block.
+    pipe: std::cell::Cell<[libc::c_int; 2]>,
+}
+
+fn new_pipe() -> [libc::c_int; 2] {
+    let mut pipe = [0; 2];
+    assert_eq!(unsafe { libc::pipe(pipe.as_mut_ptr()) }, 0);
+    pipe
+}
+
+fn close_pipe(pipe: [libc::c_int; 2]) {
+    unsafe {
+        libc::close(pipe[0]);
+        libc::close(pipe[1]);
+    }
 }
 
 impl World {
@@ -217,9 +233,10 @@ impl World {
             assert_ne!(base, libc::MAP_FAILED);
             base
         };
-        let mut pipe = [0; 2];
-        assert_eq!(unsafe { libc::pipe(pipe.as_mut_ptr()) }, 0);
-        Self { base, pipe }
+        Self {
+            base,
+            pipe: std::cell::Cell::new(new_pipe()),
+        }
     }
 
     fn addr(&self, at: usize, skew: usize) -> *mut c_void {
@@ -236,13 +253,15 @@ impl World {
         (0..PAGES)
             .map(|at| {
                 let p = page();
-                let n = unsafe { libc::write(self.pipe[1], self.addr(at, 0), p) };
+                let pipe = self.pipe.get();
+                let n = unsafe { libc::write(pipe[1], self.addr(at, 0), p) };
                 if n < 0 {
+                    close_pipe(self.pipe.replace(new_pipe()));
                     return None;
                 }
                 assert_eq!(n as usize, p);
                 let mut bytes = vec![0u8; p];
-                let got = unsafe { libc::read(self.pipe[0], bytes.as_mut_ptr().cast(), p) };
+                let got = unsafe { libc::read(pipe[0], bytes.as_mut_ptr().cast(), p) };
                 assert_eq!(got as usize, p);
                 Some(bytes)
             })
@@ -251,18 +270,19 @@ impl World {
 
     /// Stores `value` at `addr` through the kernel: `EFAULT` where the page is not writable.
     fn poke(&self, addr: *mut c_void, value: u8) -> Result<isize, i32> {
+        let pipe = self.pipe.get();
         assert_eq!(
-            unsafe { libc::write(self.pipe[1], (&value as *const u8).cast(), 1) },
+            unsafe { libc::write(pipe[1], (&value as *const u8).cast(), 1) },
             1
         );
-        let n = unsafe { libc::read(self.pipe[0], addr, 1) };
+        let n = unsafe { libc::read(pipe[0], addr, 1) };
         if n == 1 {
             return Ok(0);
         }
         let errno = std::io::Error::last_os_error().raw_os_error().unwrap();
         let mut drain = 0u8;
         assert_eq!(
-            unsafe { libc::read(self.pipe[0], (&mut drain as *mut u8).cast(), 1) },
+            unsafe { libc::read(pipe[0], (&mut drain as *mut u8).cast(), 1) },
             1
         );
         Err(errno)
@@ -273,9 +293,8 @@ impl Drop for World {
     fn drop(&mut self) {
         unsafe {
             libc::munmap(self.base, PAGES * page());
-            libc::close(self.pipe[0]);
-            libc::close(self.pipe[1]);
         }
+        close_pipe(self.pipe.get());
     }
 }
 
