@@ -26,9 +26,9 @@
 //! # Features
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
-//! - API modules, as in rustix: `fs` (with `path`), `ioctl` (always there in rustix), `pipe`,
-//!   `process`, `rand`, `stdio`, `system`, `thread`, and `all-apis` for every one; `try_close`
-//!   adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always there. A build that needs
+//! - API modules, as in rustix: `event`, `fs` (with `path`), `ioctl` (always there in rustix),
+//!   `pipe`, `process`, `rand`, `stdio`, `system`, `thread`, and `all-apis` for every one;
+//!   `try_close` adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always there. A build that needs
 //!   only `io` compiles only `io`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
@@ -82,6 +82,10 @@ mod errno;
 mod flags;
 
 pub mod buffer;
+// ---- event (issue 15) ----
+#[cfg(feature = "event")]
+pub mod event;
+// ---- end event ----
 pub mod fd;
 #[cfg(feature = "fs")]
 pub mod fs;
@@ -109,8 +113,8 @@ pub mod thread;
 // Types more than one module shares, below them all.
 #[cfg(feature = "process")]
 mod pid;
-// `Timespec`, which `fs` re-exports (and a `time` module will).
-#[cfg(feature = "fs")]
+// `Timespec`, which `fs` and `event` re-export (and a `time` module will).
+#[cfg(any(feature = "fs", feature = "event"))]
 mod timespec;
 #[cfg(any(feature = "fs", feature = "process"))]
 mod ugid;
