@@ -58,9 +58,10 @@ pub fn create(flags: CreateFlags) -> Result<OwnedFd> {
 /// directory) is `Errno::PERM`; `epoll` not an epoll instance, or `source` being `epoll`
 /// itself, is `Errno::INVAL`; a closed fd is `Errno::BADF`.
 ///
-/// The entry belongs to the open file, not to the fd number: closing `source` while a `dup` of
-/// it stays open keeps the entry, and its events keep coming, until `delete` (with an fd of
-/// that same file) or the last fd of the file is closed. See
+/// The kernel keys the entry by the open file and the fd number together, and drops it when the
+/// last fd of the file is closed. Closing `source` while a `dup` of it stays open therefore
+/// keeps the entry, whose events keep coming, and the `dup`, another number, does not name it
+/// (`delete` through it is `Errno::NOENT`): delete before closing. See
 /// [epoll(7)](https://man7.org/linux/man-pages/man7/epoll.7.html), "Questions and answers".
 ///
 /// # References
