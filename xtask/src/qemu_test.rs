@@ -84,6 +84,8 @@ pub struct Outcome {
     pub differential_ops: u64,
     /// Operations the fs differential test compared (`barecall-fs-differential-ops: N`).
     pub fs_differential_ops: u64,
+    /// Operations the event differential test compared (`barecall-event-differential-ops: N`).
+    pub event_differential_ops: u64,
     /// The freestanding examples: checks passed and failed, hello's sizes.
     pub examples: Option<freestanding::Report>,
     pub seconds: f64,
@@ -361,6 +363,8 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(ops) = after(line, "barecall-fs-differential-ops: ") {
             outcome.fs_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(ops) = after(line, "barecall-event-differential-ops: ") {
+            outcome.event_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(rest) = after(line, "barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
@@ -394,12 +398,13 @@ pub fn check_skips(qemu_user: bool, outcome: &mut Outcome) {
     }
 }
 
-/// The differential tests (io's and fs's) print how many operations they compared: too few
-/// is a failure.
+/// The differential tests (io's, fs's and event's) print how many operations they compared:
+/// too few is a failure.
 pub fn check_differential_ops(min: u64, outcome: &mut Outcome) {
     for (test, ops) in [
         ("differential", outcome.differential_ops),
         ("fs_differential", outcome.fs_differential_ops),
+        ("event_differential", outcome.event_differential_ops),
     ] {
         if ops < min {
             outcome.problems.push(format!(
@@ -552,7 +557,7 @@ fn compare_counts(reference: &BTreeMap<String, u64>, outcome: &mut Outcome, with
 fn print_table(rows: &[(&Target, Outcome)]) {
     println!();
     println!(
-        "| target | mode | passed | failed | skipped | differential ops (io / fs) | examples | hello B | tiny B | seconds | result |"
+        "| target | mode | passed | failed | skipped | differential ops (io / fs / event) | examples | hello B | tiny B | seconds | result |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -586,7 +591,7 @@ fn print_table(rows: &[(&Target, Outcome)]) {
         failed += real_failed;
         skipped += skips + outcome.ignored;
         println!(
-            "| {} | {} | {} | {} | {} | {} / {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
+            "| {} | {} | {} | {} | {} | {} / {} / {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
             target.triple,
             target.mode,
             real_passed,
@@ -594,6 +599,7 @@ fn print_table(rows: &[(&Target, Outcome)]) {
             skips + outcome.ignored,
             outcome.differential_ops,
             outcome.fs_differential_ops,
+            outcome.event_differential_ops,
             outcome.seconds
         );
     }
@@ -615,5 +621,24 @@ mod tests {
         assert_eq!(outcome.differential_ops, 10004);
         assert_eq!(outcome.skipped.len(), 1);
         assert_eq!(outcome.binaries["differential-0"], 3);
+    }
+
+    #[test]
+    fn the_event_differential_marker_is_counted_and_checked() {
+        let output = "barecall-event-differential-ops: 1999
+                      test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured
+";
+        let mut outcome = Outcome::default();
+        assert!(parse_binary_output(
+            "event_differential-0",
+            output,
+            &mut outcome
+        ));
+        assert_eq!(outcome.event_differential_ops, 1999);
+        outcome.differential_ops = 2000;
+        outcome.fs_differential_ops = 2000;
+        check_differential_ops(2000, &mut outcome);
+        assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
+        assert!(outcome.problems[0].contains("event_differential"));
     }
 }

@@ -125,6 +125,7 @@ fn run(line: &mut [u8], seed: Option<&core::ffi::CStr>) {
         // The CPU is emulated: as many random differential operations as under qemu-user.
         c"BARECALL_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         c"BARECALL_FS_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
+        c"BARECALL_EVENT_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         seed.map_or(core::ptr::null(), |seed| seed.as_ptr().cast()),
         core::ptr::null(),
     ];
