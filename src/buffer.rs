@@ -255,6 +255,43 @@ mod tests {
         assert_eq!((filled.len(), rest.len()), (0, 3));
     }
 
+    /// `fake_read` for any element type: what `epoll::wait` does with a `Buffer<Event>`.
+    fn fake_fill<T: Copy, B: Buffer<T>>(mut buf: B, data: &[T]) -> B::Output {
+        let (ptr, len) = buf.parts_mut();
+        let n = len.min(data.len());
+        // SAFETY: as in `fake_read`, counting elements instead of bytes.
+        unsafe {
+            core::ptr::copy_nonoverlapping(data.as_ptr(), ptr, n);
+            buf.assume_init(n)
+        }
+    }
+
+    #[test]
+    fn buffer_forms_hold_any_element_type() {
+        let mut slice = [0u64; 3];
+        assert_eq!(fake_fill(&mut slice[..], &[7, 8]), 2);
+        assert_eq!(slice, [7, 8, 0]);
+        assert_eq!(fake_fill(&mut slice, &[1, 2, 3, 4]), 3);
+        assert_eq!(slice, [1, 2, 3]);
+        let mut storage = [MaybeUninit::<u64>::uninit(); 4];
+        let (filled, rest) = fake_fill(&mut storage, &[u64::MAX, 5]);
+        assert_eq!((&*filled, rest.len()), (&[u64::MAX, 5][..], 2));
+        let (filled, rest) = fake_fill(&mut storage[..], &[1, 2, 3, 4, 5]);
+        assert_eq!((&*filled, rest.len()), (&[1, 2, 3, 4][..], 0));
+        #[cfg(feature = "alloc")]
+        {
+            let mut vec: std::vec::Vec<u64> = std::vec::Vec::with_capacity(3);
+            vec.push(9);
+            let capacity = vec.capacity();
+            let n = fake_fill(super::spare_capacity(&mut vec), &[10, 11, 12, 13, 14, 15]);
+            assert_eq!(n, capacity - 1);
+            assert_eq!(vec[..3], [9, 10, 11]);
+            let mut vec = std::vec![0u64; 2];
+            assert_eq!(fake_fill(&mut vec, &[4, 5, 6]), 2);
+            assert_eq!(vec, [4, 5]);
+        }
+    }
+
     #[cfg(feature = "alloc")]
     #[test]
     fn buffer_spare_capacity_appends_without_allocating() {
