@@ -45,6 +45,9 @@ flags! {
 ///
 /// Laid out as the kernel's `struct pollfd`, so that a `&mut [PollFd]` is the array `poll`
 /// takes. The fd is borrowed for `'fd`, so it stays open while it is polled.
+///
+/// # References
+///  - [Linux `poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
 #[doc(alias = "pollfd")]
 #[repr(C)]
 #[derive(Debug, Clone)]
@@ -173,7 +176,10 @@ impl Default for EventFlags {
 ///
 /// Laid out as the kernel's `struct epoll_event`, which is packed on x86_64 (12 bytes, `data`
 /// at offset 4) and naturally aligned elsewhere (16 bytes, `data` at offset 8). A field of a
-/// packed struct cannot be borrowed: copy it out (`let data = event.data;`).
+/// packed struct cannot be borrowed: copy it out (`let flags = { event.flags };`).
+///
+/// # References
+///  - [Linux `epoll_wait(2)`](https://man7.org/linux/man-pages/man2/epoll_wait.2.html)
 #[repr(C)]
 #[cfg_attr(target_arch = "x86_64", repr(packed))]
 #[derive(Copy, Clone, Eq, PartialEq, Hash)]
@@ -204,6 +210,9 @@ static_assertions::assert_eq_align!(Event, k::epoll_event);
 ///
 /// Either way it is 64 bits; a pointer on a 32-bit target fills the low half and the high half
 /// is zero. Two values are equal when their 64 bits are.
+///
+/// # References
+///  - [Linux `epoll_ctl(2)`](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html)
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub union EventData {
