@@ -176,7 +176,8 @@ impl Default for EventFlags {
 ///
 /// Laid out as the kernel's `struct epoll_event`, which is packed on x86_64 (12 bytes, `data`
 /// at offset 4) and naturally aligned elsewhere (16 bytes, `data` at offset 8). A field of a
-/// packed struct cannot be borrowed: copy it out (`let flags = { event.flags };`).
+/// packed struct cannot be borrowed, so portable code reads fields by value and calls `&self`
+/// methods on a copy: `let flags = event.flags;`, `{ event.flags }.bits()`.
 ///
 /// # References
 ///  - [Linux `epoll_wait(2)`](https://man7.org/linux/man-pages/man2/epoll_wait.2.html)
