@@ -90,8 +90,12 @@ pub mod io;
 #[cfg(feature = "ioctl")]
 pub mod ioctl;
 pub mod mem;
-#[cfg(feature = "fs")]
+#[cfg(any(feature = "fs", feature = "net"))]
 pub mod path;
+// ---- net (issue 15) ----
+#[cfg(feature = "net")]
+pub mod net;
+// ---- end net ----
 #[cfg(feature = "pipe")]
 pub mod pipe;
 #[cfg(feature = "process")]
