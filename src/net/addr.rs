@@ -251,10 +251,7 @@ unsafe impl SocketAddrArg for SocketAddr {
 /// The length of `sockaddr_un`'s `sun_path`.
 const SUN_PATH_LEN: usize = 108;
 static_assertions::const_assert_eq!(core::mem::offset_of!(k::sockaddr_un, sun_path), FAMILY_LEN);
-static_assertions::const_assert_eq!(
-    size_of::<k::sockaddr_un>(),
-    FAMILY_LEN + SUN_PATH_LEN
-);
+static_assertions::const_assert_eq!(size_of::<k::sockaddr_un>(), FAMILY_LEN + SUN_PATH_LEN);
 
 /// `struct sockaddr_un` as the kernel lays it out.
 #[repr(C)]

@@ -37,8 +37,8 @@ pub use msg::{
 };
 pub use send_recv::{recv, recvfrom, send, sendto};
 pub use socket::{
-    accept, accept_with, acceptfrom, acceptfrom_with, bind, connect, connect_unspec,
-    getpeername, getsockname, listen, shutdown, socket, socket_with, socketpair,
+    accept, accept_with, acceptfrom, acceptfrom_with, bind, connect, connect_unspec, getpeername,
+    getsockname, listen, shutdown, socket, socket_with, socketpair,
 };
 pub use types::{
     ipproto, AddressFamily, Protocol, RawAddressFamily, RawProtocol, RawSocketType, RecvFlags,

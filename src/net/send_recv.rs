@@ -71,5 +71,9 @@ pub fn recvfrom<Fd: AsFd, Buf: Buffer<u8>>(
     // SAFETY: `parts_mut` is writable for `len` bytes.
     let (received, addr) = unsafe { syscalls::recvfrom(fd.as_fd(), (ptr, len), flags)? };
     // SAFETY: the kernel wrote the first `min(len, received)` bytes.
-    Ok((unsafe { buf.assume_init(len.min(received)) }, received, addr))
+    Ok((
+        unsafe { buf.assume_init(len.min(received)) },
+        received,
+        addr,
+    ))
 }

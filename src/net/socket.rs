@@ -3,7 +3,9 @@
 use crate::fd::{AsFd, OwnedFd};
 use crate::io::Result;
 use crate::net::addr::SocketAddrArg;
-use crate::net::{syscalls, AddressFamily, Protocol, Shutdown, SocketAddrAny, SocketFlags, SocketType};
+use crate::net::{
+    syscalls, AddressFamily, Protocol, Shutdown, SocketAddrAny, SocketFlags, SocketType,
+};
 
 /// `socket(domain, type_, protocol)`—Creates a socket.
 ///

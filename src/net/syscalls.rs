@@ -13,8 +13,7 @@ use crate::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use crate::net::addr::{SocketAddrLen, SocketAddrOpaque};
 use crate::net::any::SocketAddrBuf;
 use crate::net::{
-    AddressFamily, Protocol, RecvFlags, SendFlags, Shutdown, SocketAddrAny, SocketFlags,
-    SocketType,
+    AddressFamily, Protocol, RecvFlags, SendFlags, Shutdown, SocketAddrAny, SocketFlags, SocketType,
 };
 use core::mem::MaybeUninit;
 use linux_raw_sys::net::msghdr;
@@ -89,7 +88,14 @@ pub(crate) unsafe fn connect(
     len: SocketAddrLen,
 ) -> Result<()> {
     // SAFETY: the kernel reads `len` bytes at `addr`, which the caller vouches for.
-    unsafe { ret(syscall_readonly!(__NR_connect, fd, raw_ptr(addr), c_uint(len))) }
+    unsafe {
+        ret(syscall_readonly!(
+            __NR_connect,
+            fd,
+            raw_ptr(addr),
+            c_uint(len)
+        ))
+    }
 }
 
 #[inline]
@@ -280,7 +286,14 @@ pub(crate) unsafe fn recvfrom(
 #[inline]
 pub(crate) unsafe fn sendmsg(fd: BorrowedFd<'_>, msg: &msghdr, flags: SendFlags) -> Result<usize> {
     // SAFETY: the kernel reads `msg` and what it points to, which the caller vouches for.
-    unsafe { ret_usize(syscall_readonly!(__NR_sendmsg, fd, crate::conv::by_ref(msg), flags)) }
+    unsafe {
+        ret_usize(syscall_readonly!(
+            __NR_sendmsg,
+            fd,
+            crate::conv::by_ref(msg),
+            flags
+        ))
+    }
 }
 
 /// # Safety
