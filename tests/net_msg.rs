@@ -181,6 +181,16 @@ fn fds_not_taken_are_closed() {
 
 #[test]
 fn a_short_control_buffer_is_ctrunc_and_leaks_nothing() {
+    if common::under_qemu_user() {
+        // qemu-user receives every fd into a control buffer of its own, copies what fits, and
+        // neither closes the rest nor says MSG_CTRUNC (seen with qemu-aarch64: 6 fds sent, 4
+        // delivered, 2 left open in the process, flags 0).
+        common::skip(
+            "a_short_control_buffer_is_ctrunc_and_leaks_nothing",
+            "qemu-user leaks fds that do not fit the control buffer, without MSG_CTRUNC",
+        );
+        return;
+    }
     let _check = common::FdCheck::new();
     let (a, b) = unix_pair(SocketType::STREAM);
     let file = common::scratch_file();
