@@ -189,7 +189,7 @@ fn path_names_round_trip() {
 #[test]
 fn unix_address_limits() {
     // 108 bytes fill `sun_path` without a NUL; 109 do not fit; an interior NUL is refused.
-    let full = vec![b'p'; 108];
+    let full = [b'p'; 108];
     let addr = SocketAddrUnix::new(&full[..]).unwrap();
     assert_eq!(addr.path_bytes(), Some(&full[..]));
     assert_eq!(SocketAddrAny::from(addr.clone()).addr_len(), 110);

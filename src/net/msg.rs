@@ -556,11 +556,11 @@ pub fn recvmsg<Fd: AsFd>(
     // The kernel sets `msg_controllen` to the bytes of messages it wrote (never more than the
     // room; the `min` keeps a misbehaving emulator from making the drain read past it).
     control.read = 0;
-    control.length = (msg.msg_controllen as usize).min(room);
+    control.length = msg.msg_controllen.min(room);
     name.len = msg.msg_namelen as u32;
     Ok(RecvMsg {
         bytes,
-        flags: ReturnFlags::from_bits_retain(msg.msg_flags as u32),
+        flags: ReturnFlags::from_bits_retain(msg.msg_flags),
         // SAFETY: the kernel wrote the name (at most the storage) and its length.
         address: unsafe { name.into_any_option() },
     })
