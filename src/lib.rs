@@ -26,7 +26,7 @@
 //! # Features
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
-//! - API modules, as in rustix: `fs` (with `path`), `ioctl` (always there in rustix), `pipe`,
+//! - API modules, as in rustix: `fs` (with `path`), `ioctl` (always there in rustix), `net` (also with `path`), `pipe`,
 //!   `process`, `rand`, `stdio`, `system`, `thread`, and `all-apis` for every one; `try_close`
 //!   adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always there. A build that needs
 //!   only `io` compiles only `io`.
