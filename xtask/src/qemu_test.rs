@@ -87,6 +87,8 @@ pub struct Outcome {
     pub differential_ops: u64,
     /// Operations the fs differential test compared (`barecall-fs-differential-ops: N`).
     pub fs_differential_ops: u64,
+    /// Operations the net differential test compared (`barecall-net-differential-ops: N`).
+    pub net_differential_ops: u64,
     /// The freestanding examples: checks passed and failed, hello's sizes.
     pub examples: Option<freestanding::Report>,
     pub seconds: f64,
@@ -364,6 +366,8 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(ops) = after(line, "barecall-fs-differential-ops: ") {
             outcome.fs_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(ops) = after(line, "barecall-net-differential-ops: ") {
+            outcome.net_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(rest) = after(line, "barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
@@ -397,12 +401,13 @@ pub fn check_skips(qemu_user: bool, outcome: &mut Outcome) {
     }
 }
 
-/// The differential tests (io's and fs's) print how many operations they compared: too few
-/// is a failure.
+/// The differential tests (io's, fs's and net's) print how many operations they compared: too
+/// few is a failure.
 pub fn check_differential_ops(min: u64, outcome: &mut Outcome) {
     for (test, ops) in [
         ("differential", outcome.differential_ops),
         ("fs_differential", outcome.fs_differential_ops),
+        ("net_differential", outcome.net_differential_ops),
     ] {
         if ops < min {
             outcome.problems.push(format!(
@@ -555,7 +560,7 @@ fn compare_counts(reference: &BTreeMap<String, u64>, outcome: &mut Outcome, with
 fn print_table(rows: &[(&Target, Outcome)]) {
     println!();
     println!(
-        "| target | mode | passed | failed | skipped | differential ops (io / fs) | examples | hello B | tiny B | seconds | result |"
+        "| target | mode | passed | failed | skipped | differential ops (io / fs / net) | examples | hello B | tiny B | seconds | result |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -589,7 +594,7 @@ fn print_table(rows: &[(&Target, Outcome)]) {
         failed += real_failed;
         skipped += skips + outcome.ignored;
         println!(
-            "| {} | {} | {} | {} | {} | {} / {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
+            "| {} | {} | {} | {} | {} | {} / {} / {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
             target.triple,
             target.mode,
             real_passed,
@@ -597,6 +602,7 @@ fn print_table(rows: &[(&Target, Outcome)]) {
             skips + outcome.ignored,
             outcome.differential_ops,
             outcome.fs_differential_ops,
+            outcome.net_differential_ops,
             outcome.seconds
         );
     }
