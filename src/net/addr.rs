@@ -113,8 +113,8 @@ pub unsafe trait SocketAddrArg {
     /// `storage` must be valid for writes of a whole [`SocketAddrStorage`].
     unsafe fn write_sockaddr(&self, storage: *mut SocketAddrStorage) -> SocketAddrLen {
         // SAFETY: `with_sockaddr` gives `len` readable bytes; the caller gives a writable
-        // storage, and no encoding is longer than one (checked in `SocketAddrAny::new`'s
-        // callers: every impl here encodes at most `sockaddr_un`, 110 bytes).
+        // storage, and at most the storage's size is copied (every encoding here is at most
+        // `sockaddr_un`'s 110 bytes, so nothing is cut).
         unsafe {
             self.with_sockaddr(|ptr, len| {
                 let len = (len as usize).min(size_of::<SocketAddrStorage>());

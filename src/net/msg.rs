@@ -7,6 +7,10 @@
 //! 32-bit arm. The buffers given to [`SendAncillaryBuffer::new`] and
 //! [`RecvAncillaryBuffer::new`] are first aligned to that, which may cost up to that many
 //! bytes at their start; [`cmsg_space!`](crate::cmsg_space) counts them in.
+//!
+//! Unlike rustix, barecall has only `SCM_RIGHTS` messages so far: no `SCM_CREDENTIALS`
+//! (`UCred`), `SCM_TXTIME`, `sendmmsg` or `AncillaryDrain::parse`. The message enums are
+//! `#[non_exhaustive]`, as rustix's, so code matching on them ports unchanged.
 
 use crate::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use crate::io::{IoSlice, IoSliceMut, Result};
