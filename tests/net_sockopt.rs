@@ -163,10 +163,12 @@ fn ipv6_v6only() {
     assert_eq!(sockopt::ipv6_v6only(&v4), Err(expected));
     let expected = libc_set_error(&v4, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY);
     assert_eq!(sockopt::set_ipv6_v6only(&v4, true), Err(expected));
-    // After bind it can no longer change (where ::1 exists to bind).
+    // After bind it can no longer change.
     let bound = socket(AddressFamily::INET6, SocketType::STREAM, None).unwrap();
-    if bind(&bound, &SocketAddrV6::new(Ipv6Addr::LOCALHOST, 0, 0, 0)).is_ok() {
-        assert_eq!(sockopt::set_ipv6_v6only(&bound, true), Err(Errno::INVAL));
+    match bind(&bound, &SocketAddrV6::new(Ipv6Addr::LOCALHOST, 0, 0, 0)) {
+        Ok(()) => assert_eq!(sockopt::set_ipv6_v6only(&bound, true), Err(Errno::INVAL)),
+        Err(Errno::ADDRNOTAVAIL) => common::skip("ipv6_v6only", "no IPv6 loopback (::1) here"),
+        Err(other) => panic!("binding ::1: {other:?}"),
     }
 }
 
