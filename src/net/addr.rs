@@ -268,6 +268,10 @@ struct RawUnix {
 /// unnamed socket's (the family alone) is [`is_unnamed`](Self::is_unnamed), an abstract name
 /// is the bytes after the leading NUL up to the length, a path is the bytes up to its NUL, or
 /// all 108 where it fills `sun_path` without one.
+///
+/// Unlike rustix 1.1.6, which decodes an unnamed socket's address as the abstract name `""`
+/// (`is_unnamed()` false, `abstract_name()` `Some(b"")`), barecall decodes it as unnamed,
+/// equal to [`new_unnamed`](Self::new_unnamed) (`compat/tests/net_port.rs` shows both).
 #[derive(Clone)]
 #[doc(alias = "sockaddr_un")]
 pub struct SocketAddrUnix {
