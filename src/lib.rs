@@ -27,9 +27,9 @@
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
 //! - API modules, as in rustix: `event`, `fs` (with `path`), `ioctl` (always there in rustix),
-//!   `pipe`, `process`, `rand`, `stdio`, `system`, `thread`, and `all-apis` for every one;
-//!   `try_close` adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always there. A build that needs
-//!   only `io` compiles only `io`.
+//!   `net` (also with `path`), `pipe`, `process`, `rand`, `stdio`, `system`, `thread`, and
+//!   `all-apis` for every one; `try_close` adds `io::try_close`. `io`, `fd`, `buffer` and `raw`
+//!   are always there. A build that needs only `io` compiles only `io`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.
@@ -94,8 +94,12 @@ pub mod io;
 #[cfg(feature = "ioctl")]
 pub mod ioctl;
 pub mod mem;
-#[cfg(feature = "fs")]
+#[cfg(any(feature = "fs", feature = "net"))]
 pub mod path;
+// ---- net (issue 15) ----
+#[cfg(feature = "net")]
+pub mod net;
+// ---- end net ----
 #[cfg(feature = "pipe")]
 pub mod pipe;
 #[cfg(feature = "process")]
