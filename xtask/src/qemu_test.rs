@@ -659,7 +659,11 @@ mod tests {
         let output = "test tcp ... barecall-net-differential-ops: 1500\nok\n\
                       test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured\n";
         let mut outcome = Outcome::default();
-        assert!(parse_binary_output("net_differential-0", output, &mut outcome));
+        assert!(parse_binary_output(
+            "net_differential-0",
+            output,
+            &mut outcome
+        ));
         assert_eq!(outcome.net_differential_ops, 1500);
         assert_eq!(outcome.event_differential_ops, 0);
         outcome.differential_ops = 2000;
