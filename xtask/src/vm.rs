@@ -419,6 +419,17 @@ fn boot_and_parse(
             ));
         }
     }
+    // vm-init brings the loopback interface up (it starts down) for the net tests and echo.
+    if !console.lines().any(|l| l.trim() == "barecall-vm: lo up") {
+        let why = console
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("barecall-vm: lo not up: "))
+            .unwrap_or("no `barecall-vm: lo up` line");
+        outcome.problems.push(format!(
+            "vm-init did not bring lo up: {why} (console: {})",
+            log.display()
+        ));
+    }
     if !console.contains("barecall-vm: done") {
         outcome.problems.push(unfinished(&console, &log));
     }
