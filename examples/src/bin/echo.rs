@@ -63,18 +63,7 @@ fn main(startup: barecall::rt::Startup) -> i32 {
             );
             0
         }
-        Err(failure) => {
-            match failure.errno {
-                Some(err) => barecall::eprintln!(
-                    "echo: {}: {} ({})",
-                    failure.what,
-                    err.description(),
-                    err.name()
-                ),
-                None => barecall::eprintln!("echo: {}", failure.what),
-            }
-            1
-        }
+        Err(Failed) => 1,
     }
 }
 
@@ -94,50 +83,19 @@ fn number(text: &[u8]) -> Option<u64> {
     })
 }
 
-/// Why the run failed: what went wrong, and the call's error if a call failed.
-struct Failure {
-    what: Text,
-    errno: Option<Errno>,
-}
+/// A failure, already reported on stderr by [`failure`].
+struct Failed;
 
-/// A short message formatted into a fixed buffer (there is no allocator).
-struct Text {
-    buf: [u8; 160],
-    len: usize,
-}
-
-impl core::fmt::Write for Text {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let room = self.buf.len() - self.len;
-        let n = s.len().min(room);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        Ok(())
+/// Prints `echo: WHAT` (and the call's error, if a call failed) to stderr.
+fn failure(errno: Option<Errno>, what: core::fmt::Arguments<'_>) -> Failed {
+    match errno {
+        Some(err) => barecall::eprintln!("echo: {what}: {} ({})", err.description(), err.name()),
+        None => barecall::eprintln!("echo: {what}"),
     }
+    Failed
 }
 
-impl core::fmt::Display for Text {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // Cut only at a character boundary, should the buffer have filled up.
-        let bytes = &self.buf[..self.len];
-        let text = match core::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => core::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
-        };
-        f.write_str(text)
-    }
-}
-
-fn failure(errno: Option<Errno>, args: core::fmt::Arguments<'_>) -> Failure {
-    let mut what = Text {
-        buf: [0; 160],
-        len: 0,
-    };
-    let _ = core::fmt::write(&mut what, args);
-    Failure { what, errno }
-}
-
-/// `Err(Failure)` for a failed call.
+/// `Err(Failed)` for a failed call, reported.
 macro_rules! call {
     ($result:expr, $($what:tt)*) => {
         $result.map_err(|err| failure(Some(err), format_args!($($what)*)))
@@ -176,7 +134,7 @@ struct Conn {
 }
 
 /// Runs the server and the clients to the end; returns the bytes echoed.
-fn run(clients: usize, messages: u32) -> Result<u64, Failure> {
+fn run(clients: usize, messages: u32) -> Result<u64, Failed> {
     let epoll = call!(epoll::create(CreateFlags::CLOEXEC), "epoll::create")?;
     let nonblocking = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
     let listener = call!(
@@ -305,7 +263,7 @@ fn run(clients: usize, messages: u32) -> Result<u64, Failure> {
 /// it holds, until neither makes progress (edge-triggered: the next event comes when one
 /// could). Returns whether the connection is finished (the peer's end of stream, everything
 /// written back) and so closed.
-fn pump_conn(conn: &mut Conn, slot: usize) -> Result<bool, Failure> {
+fn pump_conn(conn: &mut Conn, slot: usize) -> Result<bool, Failed> {
     loop {
         let mut progress = false;
         if conn.start > 0 {
@@ -358,7 +316,7 @@ fn pump_client(
     messages: u32,
     flags: EventFlags,
     bytes: &mut u64,
-) -> Result<bool, Failure> {
+) -> Result<bool, Failed> {
     if !client.connected {
         let Some(fd) = client.fd.as_ref() else {
             return Ok(false);
