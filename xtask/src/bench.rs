@@ -49,6 +49,14 @@ const OPS: &[(&str, &str)] = &[
     ),
     ("fcntl_getfl", "`fcntl_getfl`"),
     ("getrandom", "`getrandom` 1 byte"),
+    (
+        "epoll_wait",
+        "`epoll::wait`, one ready event (a pipe), zero timeout",
+    ),
+    (
+        "send_recv",
+        "`send` 1 byte on a unix socketpair, then `recv` it",
+    ),
 ];
 
 /// The two ways each benchmark loop takes a call's result (`bench/src/pattern.rs`): the suffix
