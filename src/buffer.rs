@@ -1,12 +1,17 @@
-//! The [`Buffer`] trait: what [`read`](crate::io::read) and [`pread`](crate::io::pread) read into.
+//! The [`Buffer`] trait: what [`read`](crate::io::read) and [`pread`](crate::io::pread) read
+//! bytes into (`T` = `u8`), and what `event::epoll::wait` (feature `event`) reads events into
+//! (`T` = `epoll::Event`).
 //!
 //! | buffer | `Output` |
 //! |---|---|
-//! | `&mut [u8]`, `&mut [u8; N]` | `usize`, the count read |
-//! | `&mut [MaybeUninit<u8>]`, `&mut [MaybeUninit<u8>; N]` | `(&mut [u8], &mut [MaybeUninit<u8>])`, the filled part and the rest |
-//! | `&mut Vec<u8>` (feature `alloc`) | `usize`; reads into the `len()` bytes already there, as `&mut vec[..]` would |
-//! | `&mut Vec<MaybeUninit<u8>>` (feature `alloc`) | as `&mut [MaybeUninit<u8>]` over its `len()` elements |
-//! | `spare_capacity(&mut vec)` (feature `alloc`) | `usize`; the bytes are appended to `vec` |
+//! | `&mut [T]`, `&mut [T; N]` | `usize`, the count read |
+//! | `&mut [MaybeUninit<T>]`, `&mut [MaybeUninit<T>; N]` | `(&mut [T], &mut [MaybeUninit<T>])`, the filled part and the rest |
+//! | `&mut Vec<T>` (feature `alloc`) | `usize`; reads into the `len()` elements already there, as `&mut vec[..]` would |
+//! | `&mut Vec<MaybeUninit<T>>` (feature `alloc`) | as `&mut [MaybeUninit<T>]` over its `len()` elements |
+//! | `spare_capacity(&mut vec)` (feature `alloc`) | `usize`; the elements are appended to `vec` |
+//!
+//! The forms are generic over `T`, as rustix's are; only this crate's functions take a
+//! `Buffer`, and each names its `T`.
 
 use core::mem::MaybeUninit;
 
@@ -34,13 +39,13 @@ pub(crate) mod private {
     }
 }
 
-impl Buffer<u8> for &mut [u8] {}
+impl<T> Buffer<T> for &mut [T] {}
 
-impl private::Sealed<u8> for &mut [u8] {
+impl<T> private::Sealed<T> for &mut [T] {
     type Output = usize;
 
     #[inline]
-    fn parts_mut(&mut self) -> (*mut u8, usize) {
+    fn parts_mut(&mut self) -> (*mut T, usize) {
         (self.as_mut_ptr(), self.len())
     }
 
@@ -50,13 +55,13 @@ impl private::Sealed<u8> for &mut [u8] {
     }
 }
 
-impl<const N: usize> Buffer<u8> for &mut [u8; N] {}
+impl<T, const N: usize> Buffer<T> for &mut [T; N] {}
 
-impl<const N: usize> private::Sealed<u8> for &mut [u8; N] {
+impl<T, const N: usize> private::Sealed<T> for &mut [T; N] {
     type Output = usize;
 
     #[inline]
-    fn parts_mut(&mut self) -> (*mut u8, usize) {
+    fn parts_mut(&mut self) -> (*mut T, usize) {
         (self.as_mut_ptr(), N)
     }
 
@@ -66,55 +71,55 @@ impl<const N: usize> private::Sealed<u8> for &mut [u8; N] {
     }
 }
 
-impl Buffer<u8> for &mut [MaybeUninit<u8>] {}
+impl<T> Buffer<T> for &mut [MaybeUninit<T>] {}
 
-impl<'a> private::Sealed<u8> for &'a mut [MaybeUninit<u8>] {
-    type Output = (&'a mut [u8], &'a mut [MaybeUninit<u8>]);
+impl<'a, T> private::Sealed<T> for &'a mut [MaybeUninit<T>] {
+    type Output = (&'a mut [T], &'a mut [MaybeUninit<T>]);
 
     #[inline]
-    fn parts_mut(&mut self) -> (*mut u8, usize) {
+    fn parts_mut(&mut self) -> (*mut T, usize) {
         (self.as_mut_ptr().cast(), self.len())
     }
 
     #[inline]
     unsafe fn assume_init(self, len: usize) -> Self::Output {
         let (filled, rest) = self.split_at_mut(len);
-        // SAFETY: the caller guarantees the first `len` bytes are initialized, and
-        // `MaybeUninit<u8>` has the layout of `u8`.
-        let filled = unsafe { &mut *(filled as *mut [MaybeUninit<u8>] as *mut [u8]) };
+        // SAFETY: the caller guarantees the first `len` elements are initialized, and
+        // `MaybeUninit<T>` has the layout of `T`.
+        let filled = unsafe { &mut *(filled as *mut [MaybeUninit<T>] as *mut [T]) };
         (filled, rest)
     }
 }
 
-impl<const N: usize> Buffer<u8> for &mut [MaybeUninit<u8>; N] {}
+impl<T, const N: usize> Buffer<T> for &mut [MaybeUninit<T>; N] {}
 
-impl<'a, const N: usize> private::Sealed<u8> for &'a mut [MaybeUninit<u8>; N] {
-    type Output = (&'a mut [u8], &'a mut [MaybeUninit<u8>]);
+impl<'a, T, const N: usize> private::Sealed<T> for &'a mut [MaybeUninit<T>; N] {
+    type Output = (&'a mut [T], &'a mut [MaybeUninit<T>]);
 
     #[inline]
-    fn parts_mut(&mut self) -> (*mut u8, usize) {
+    fn parts_mut(&mut self) -> (*mut T, usize) {
         (self.as_mut_ptr().cast(), N)
     }
 
     #[inline]
     unsafe fn assume_init(self, len: usize) -> Self::Output {
-        let slice: &'a mut [MaybeUninit<u8>] = self;
+        let slice: &'a mut [MaybeUninit<T>] = self;
         // SAFETY: forwarded; the slice is the same memory.
-        unsafe { private::Sealed::assume_init(slice, len) }
+        unsafe { private::Sealed::<T>::assume_init(slice, len) }
     }
 }
 
-// `&mut Vec<_>` does not deref to a slice where a generic `impl Buffer<u8>` is expected, so
+// `&mut Vec<_>` does not deref to a slice where a generic `impl Buffer<T>` is expected, so
 // these spare callers the `&mut vec[..]`, as rustix does; each reads as its slice would.
 #[cfg(feature = "alloc")]
-impl Buffer<u8> for &mut alloc::vec::Vec<u8> {}
+impl<T> Buffer<T> for &mut alloc::vec::Vec<T> {}
 
 #[cfg(feature = "alloc")]
-impl private::Sealed<u8> for &mut alloc::vec::Vec<u8> {
+impl<T> private::Sealed<T> for &mut alloc::vec::Vec<T> {
     type Output = usize;
 
     #[inline]
-    fn parts_mut(&mut self) -> (*mut u8, usize) {
+    fn parts_mut(&mut self) -> (*mut T, usize) {
         (self.as_mut_ptr(), self.len())
     }
 
@@ -125,22 +130,22 @@ impl private::Sealed<u8> for &mut alloc::vec::Vec<u8> {
 }
 
 #[cfg(feature = "alloc")]
-impl Buffer<u8> for &mut alloc::vec::Vec<MaybeUninit<u8>> {}
+impl<T> Buffer<T> for &mut alloc::vec::Vec<MaybeUninit<T>> {}
 
 #[cfg(feature = "alloc")]
-impl<'a> private::Sealed<u8> for &'a mut alloc::vec::Vec<MaybeUninit<u8>> {
-    type Output = (&'a mut [u8], &'a mut [MaybeUninit<u8>]);
+impl<'a, T> private::Sealed<T> for &'a mut alloc::vec::Vec<MaybeUninit<T>> {
+    type Output = (&'a mut [T], &'a mut [MaybeUninit<T>]);
 
     #[inline]
-    fn parts_mut(&mut self) -> (*mut u8, usize) {
+    fn parts_mut(&mut self) -> (*mut T, usize) {
         (self.as_mut_ptr().cast(), self.len())
     }
 
     #[inline]
     unsafe fn assume_init(self, len: usize) -> Self::Output {
-        let slice: &'a mut [MaybeUninit<u8>] = self;
+        let slice: &'a mut [MaybeUninit<T>] = self;
         // SAFETY: forwarded; `parts_mut` described the same memory as the slice's.
-        unsafe { private::Sealed::assume_init(slice, len) }
+        unsafe { private::Sealed::<T>::assume_init(slice, len) }
     }
 }
 
@@ -150,10 +155,12 @@ impl<'a> private::Sealed<u8> for &'a mut alloc::vec::Vec<MaybeUninit<u8>> {
 #[cfg(feature = "alloc")]
 pub struct SpareCapacity<'a, T>(&'a mut alloc::vec::Vec<T>);
 
-/// Reads into `v`'s spare capacity (`capacity() - len()` bytes) and appends what was read.
+/// Reads into `v`'s spare capacity (`capacity() - len()` elements) and appends what was read.
 ///
-/// Nothing is allocated: with no spare capacity the read asks the kernel for 0 bytes and
-/// returns 0. Reserve first (`Vec::with_capacity`, `reserve`) to say how much to read.
+/// Nothing is allocated: with no spare capacity the read asks the kernel for 0 elements and
+/// returns 0 (a call that refuses an empty buffer, as `epoll::wait` does, fails with the
+/// kernel's `Errno::INVAL`). Reserve first (`Vec::with_capacity`, `reserve`) to say how much to
+/// read.
 ///
 /// ```
 /// # fn main() -> barecall::io::Result<()> {
@@ -172,22 +179,22 @@ pub fn spare_capacity<T>(v: &mut alloc::vec::Vec<T>) -> SpareCapacity<'_, T> {
 }
 
 #[cfg(feature = "alloc")]
-impl Buffer<u8> for SpareCapacity<'_, u8> {}
+impl<T> Buffer<T> for SpareCapacity<'_, T> {}
 
 #[cfg(feature = "alloc")]
-impl private::Sealed<u8> for SpareCapacity<'_, u8> {
+impl<T> private::Sealed<T> for SpareCapacity<'_, T> {
     type Output = usize;
 
     #[inline]
-    fn parts_mut(&mut self) -> (*mut u8, usize) {
+    fn parts_mut(&mut self) -> (*mut T, usize) {
         let spare = self.0.spare_capacity_mut();
         (spare.as_mut_ptr().cast(), spare.len())
     }
 
     #[inline]
     unsafe fn assume_init(self, len: usize) -> usize {
-        // SAFETY: the caller guarantees `len` bytes of the spare capacity are initialized, and
-        // `len` is at most the spare capacity, so the new length is within the allocation.
+        // SAFETY: the caller guarantees `len` elements of the spare capacity are initialized,
+        // and `len` is at most the spare capacity, so the new length is within the allocation.
         unsafe { self.0.set_len(self.0.len() + len) };
         len
     }
@@ -246,6 +253,43 @@ mod tests {
         assert_eq!((&*filled, rest.len()), (&b"abc"[..], 0));
         let (filled, rest) = fake_read(&mut storage, b"");
         assert_eq!((filled.len(), rest.len()), (0, 3));
+    }
+
+    /// `fake_read` for any element type: what `epoll::wait` does with a `Buffer<Event>`.
+    fn fake_fill<T: Copy, B: Buffer<T>>(mut buf: B, data: &[T]) -> B::Output {
+        let (ptr, len) = buf.parts_mut();
+        let n = len.min(data.len());
+        // SAFETY: as in `fake_read`, counting elements instead of bytes.
+        unsafe {
+            core::ptr::copy_nonoverlapping(data.as_ptr(), ptr, n);
+            buf.assume_init(n)
+        }
+    }
+
+    #[test]
+    fn buffer_forms_hold_any_element_type() {
+        let mut slice = [0u64; 3];
+        assert_eq!(fake_fill(&mut slice[..], &[7, 8]), 2);
+        assert_eq!(slice, [7, 8, 0]);
+        assert_eq!(fake_fill(&mut slice, &[1, 2, 3, 4]), 3);
+        assert_eq!(slice, [1, 2, 3]);
+        let mut storage = [MaybeUninit::<u64>::uninit(); 4];
+        let (filled, rest) = fake_fill(&mut storage, &[u64::MAX, 5]);
+        assert_eq!((&*filled, rest.len()), (&[u64::MAX, 5][..], 2));
+        let (filled, rest) = fake_fill(&mut storage[..], &[1, 2, 3, 4, 5]);
+        assert_eq!((&*filled, rest.len()), (&[1, 2, 3, 4][..], 0));
+        #[cfg(feature = "alloc")]
+        {
+            let mut vec: std::vec::Vec<u64> = std::vec::Vec::with_capacity(3);
+            vec.push(9);
+            let capacity = vec.capacity();
+            let n = fake_fill(super::spare_capacity(&mut vec), &[10, 11, 12, 13, 14, 15]);
+            assert_eq!(n, capacity - 1);
+            assert_eq!(vec[..3], [9, 10, 11]);
+            let mut vec = std::vec![0u64; 2];
+            assert_eq!(fake_fill(&mut vec, &[4, 5, 6]), 2);
+            assert_eq!(vec, [4, 5]);
+        }
     }
 
     #[cfg(feature = "alloc")]

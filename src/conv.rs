@@ -8,6 +8,7 @@
 //! the result:
 //!
 //! ```ignore
+//! // SAFETY: dup3 reads no user memory; `new` is owned mutably, so no borrow of its file survives.
 //! unsafe { ret(syscall_readonly!(__NR_dup3, fd, raw_fd(new.as_raw_fd()), flags)) }
 //! ```
 //!

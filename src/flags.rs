@@ -21,6 +21,14 @@ macro_rules! flags {
     ) => {
         flags! { @define no_register $(#[$outer])* pub struct $Name: u64 { $($body)* } }
     };
+    // 16-bit flags (`PollFlags`) only ever travel in memory (`struct pollfd`), never in a
+    // register.
+    (
+        $(#[$outer:meta])*
+        pub struct $Name:ident: u16 { $($body:tt)* }
+    ) => {
+        flags! { @define no_register $(#[$outer])* pub struct $Name: u16 { $($body)* } }
+    };
     (
         $(#[$outer:meta])*
         pub struct $Name:ident: $Bits:ty { $($body:tt)* }

@@ -26,12 +26,10 @@
 //! # Features
 //! - `std` (default): the fd types and `IoSlice`s are std's, and `Errno` converts to and from
 //!   `std::io::Error`.
-//! - API modules, as in rustix: `fs` (with `path`), `ioctl` (always there in rustix), `pipe`,
-//!   `process`, `rand`, `stdio`, `system`, `thread`, and `all-apis` for every one; `try_close`
-//!   adds `io::try_close`. `io`, `fd`, `buffer` and `raw` are always there. A build that needs
-//!   only `io` compiles only `io`.
-//! - `mm` (memory mappings) and `param` (page size and other auxiliary-vector values), both in
-//!   `all-apis`.
+//! - API modules, as in rustix: `event`, `fs` (with `path`), `ioctl` (always there in rustix),
+//!   `mm`, `net` (also with `path`), `param`, `pipe`, `process`, `rand`, `stdio`, `system`,
+//!   `thread`, and `all-apis` for every one; `try_close` adds `io::try_close`. `io`, `fd`,
+//!   `buffer` and `raw` are always there. A build that needs only `io` compiles only `io`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.
@@ -84,6 +82,10 @@ mod errno;
 mod flags;
 
 pub mod buffer;
+// ---- event (issue 15) ----
+#[cfg(feature = "event")]
+pub mod event;
+// ---- end event ----
 pub mod fd;
 #[cfg(feature = "fs")]
 pub mod fs;
@@ -92,8 +94,12 @@ pub mod io;
 #[cfg(feature = "ioctl")]
 pub mod ioctl;
 pub mod mem;
-#[cfg(feature = "fs")]
+#[cfg(any(feature = "fs", feature = "net"))]
 pub mod path;
+// ---- net (issue 15) ----
+#[cfg(feature = "net")]
+pub mod net;
+// ---- end net ----
 #[cfg(feature = "pipe")]
 pub mod pipe;
 #[cfg(feature = "process")]
@@ -117,8 +123,8 @@ pub mod param;
 // Types more than one module shares, below them all.
 #[cfg(feature = "process")]
 mod pid;
-// `Timespec`, which `fs` re-exports (and a `time` module will).
-#[cfg(feature = "fs")]
+// `Timespec`, which `fs` and `event` re-export (and a `time` module will).
+#[cfg(any(feature = "fs", feature = "event"))]
 mod timespec;
 #[cfg(any(feature = "fs", feature = "process"))]
 mod ugid;

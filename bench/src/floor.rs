@@ -24,6 +24,9 @@ const SYS_PWRITE64: usize = 18;
 const SYS_READV: usize = 19;
 const SYS_WRITEV: usize = 20;
 const SYS_FCNTL: usize = 72;
+const SYS_SENDTO: usize = 44;
+const SYS_RECVFROM: usize = 45;
+const SYS_EPOLL_WAIT: usize = 232;
 const SYS_DUP3: usize = 292;
 const SYS_GETRANDOM: usize = 318;
 const F_GETFD: usize = 1;
@@ -281,6 +284,89 @@ pub unsafe fn getrandom<P: Pattern>(buf: *mut u8, len: usize) -> u64 {
         unsafe { syscall3!(SYS_GETRANDOM, buf, len, 0usize) },
         |raw| raw,
     )
+}
+
+/// `epoll_wait(epfd, events, max, 0)`: no wait.
+///
+/// # Safety
+///
+/// `events` is valid for writes of `max` events.
+#[inline(always)]
+pub unsafe fn epoll_wait<P: Pattern>(
+    epfd: RawFd,
+    events: *mut libc::epoll_event,
+    max: usize,
+) -> u64 {
+    let ret: usize;
+    // SAFETY: the caller vouches for the buffer, the only memory epoll_wait writes.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_EPOLL_WAIT => ret,
+            in("rdi") epfd,
+            in("rsi") events,
+            in("rdx") max,
+            in("r10") 0usize,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags),
+        );
+    }
+    P::raw(ret, |raw| raw)
+}
+
+/// `sendto(fd, buf, len, 0, NULL, 0)`: x86_64's `send`.
+///
+/// # Safety
+///
+/// `buf` is valid for reads of `len` bytes.
+#[inline(always)]
+pub unsafe fn send<P: Pattern>(fd: RawFd, buf: *const u8, len: usize) -> u64 {
+    let ret: usize;
+    // SAFETY: the caller vouches for the buffer; sendto without an address only reads it.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_SENDTO => ret,
+            in("rdi") fd,
+            in("rsi") buf,
+            in("rdx") len,
+            in("r10") 0usize,
+            in("r8") 0usize,
+            in("r9") 0usize,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags, readonly),
+        );
+    }
+    P::raw(ret, |raw| raw)
+}
+
+/// `recvfrom(fd, buf, len, 0, NULL, NULL)`: x86_64's `recv`.
+///
+/// # Safety
+///
+/// `buf` is valid for writes of `len` bytes.
+#[inline(always)]
+pub unsafe fn recv<P: Pattern>(fd: RawFd, buf: *mut u8, len: usize) -> u64 {
+    let ret: usize;
+    // SAFETY: the caller vouches for the buffer; without an address it is all recvfrom writes.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_RECVFROM => ret,
+            in("rdi") fd,
+            in("rsi") buf,
+            in("rdx") len,
+            in("r10") 0usize,
+            in("r8") 0usize,
+            in("r9") 0usize,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags),
+        );
+    }
+    P::raw(ret, |raw| raw)
 }
 
 /// `mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)`, then

@@ -89,7 +89,7 @@ fn check(files: &Files) -> Vec<String> {
 }
 
 /// The median of `values` (the mean of the middle two for an even count).
-fn median(values: &mut [f64]) -> f64 {
+pub(crate) fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     if n == 0 {
@@ -199,7 +199,13 @@ fn run(args: &[String]) -> Result<(), String> {
             let reps = option(args, "--reps", 201)?;
             time(&files, calls.max(1), reps.max(1) as usize);
         }
-        _ => return Err("usage: barecall-bench list|check|count|time ...".into()),
+        Some("echo") => {
+            let clients = option(args, "--clients", 8)?.clamp(1, 64) as usize;
+            let millis = option(args, "--millis", 200)?.max(1);
+            let reps = option(args, "--reps", 11)?.max(1) as usize;
+            crate::echo::run(clients, millis, reps)?;
+        }
+        _ => return Err("usage: barecall-bench list|check|count|time|echo ...".into()),
     }
     Ok(())
 }
@@ -234,8 +240,9 @@ mod tests {
             find(bench.op, "rustix").expect("rustix");
             find(bench.op, "libc").expect("libc");
         }
-        // Both patterns of each.
-        assert_eq!(BENCHES.len(), 2 * (11 * 4 + 7));
+        // Both patterns of each: 17 operations with the floor, barecall, rustix and libc, and 8
+        // of them with std too.
+        assert_eq!(BENCHES.len(), 2 * (17 * 4 + 8));
     }
 
     #[test]

@@ -13,11 +13,17 @@
 //!   benchmark, the median over the repetitions of the nanoseconds per call and of the ratios to
 //!   the asm floor, to libc and to rustix taken within each repetition.
 //!
+//! - `echo [--clients N] [--millis MS] [--reps R]`: echo round trips per second over TCP
+//!   loopback, one epoll loop through barecall against the same loop through std and libc
+//!   (`echo.rs`); prints the median rates and the median of the per-round ratios.
+//!
 //! `--thread` first spawns a second thread that stays parked for the whole run: glibc takes its
 //! multi-threaded paths from then on.
 //!
 //! x86_64 only (the asm floor is written for it); elsewhere the program only says so.
 
+#[cfg(target_arch = "x86_64")]
+mod echo;
 #[cfg(target_arch = "x86_64")]
 mod floor;
 #[cfg(target_arch = "x86_64")]

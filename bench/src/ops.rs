@@ -40,7 +40,27 @@ pub struct Files {
     pub pipe: File,
     /// The write end, kept open.
     _pipe_writer: File,
+    /// An epoll instance with [`Files::pipe`] in its interest list for `IN`, level-triggered:
+    /// every `epoll_wait` reports that one event.
+    pub epoll: File,
+    /// A connected pair of unix stream sockets: `send_recv` sends a byte on the first and
+    /// receives it on the second.
+    pub sockets: (File, File),
 }
+
+/// The epoll data of [`Files::pipe`]'s entry in [`Files::epoll`].
+pub const EPOLL_DATA: u64 = 7;
+
+/// `epoll_wait`'s timeout: none (the event is ready; were it not, the call returns 0 at once
+/// and the check fails instead of waiting).
+const NO_WAIT: barecall::event::Timespec = barecall::event::Timespec {
+    tv_sec: 0,
+    tv_nsec: 0,
+};
+const NO_WAIT_RUSTIX: rustix::event::Timespec = rustix::event::Timespec {
+    tv_sec: 0,
+    tv_nsec: 0,
+};
 
 impl Files {
     /// How many bytes wait in the pipe, which is what `ioctl_fionread` returns.
@@ -67,12 +87,24 @@ impl Files {
                 "fd {DUP_TARGET}, the dup3 target, is already open"
             )));
         }
+        use barecall::event::epoll;
+        let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
+        let data = epoll::EventData::new_u64(EPOLL_DATA);
+        epoll::add(&epoll, &pipe, data, epoll::EventFlags::IN)?;
+        let (a, b) = barecall::net::socketpair(
+            barecall::net::AddressFamily::UNIX,
+            barecall::net::SocketType::STREAM,
+            barecall::net::SocketFlags::CLOEXEC,
+            None,
+        )?;
         Ok(Self {
             null,
             zero,
             scratch,
             pipe,
             _pipe_writer: pipe_writer,
+            epoll: File::from(epoll),
+            sockets: (File::from(a), File::from(b)),
         })
     }
 }
@@ -87,12 +119,15 @@ pub struct Args<'a> {
     zero: BorrowedFd<'a>,
     scratch: BorrowedFd<'a>,
     pipe: BorrowedFd<'a>,
+    epoll: BorrowedFd<'a>,
+    sock_a: BorrowedFd<'a>,
+    sock_b: BorrowedFd<'a>,
     null_file: &'a File,
     zero_file: &'a File,
     scratch_file: &'a File,
     /// The byte `write` and `pwrite` write.
     byte: [u8; 1],
-    /// Where `read`, `pread` and `getrandom` read to.
+    /// Where `read`, `pread`, `getrandom` and `recv` read to.
     buf: [u8; 1],
     /// Four one-byte buffers over [`OUT`], for `writev`.
     out: [IoSlice<'a>; 4],
@@ -114,6 +149,9 @@ fn looped(files: &Files, k: u64, mut call: impl FnMut(&mut Args<'_>) -> u64) -> 
         zero: files.zero.as_fd(),
         scratch: files.scratch.as_fd(),
         pipe: files.pipe.as_fd(),
+        epoll: files.epoll.as_fd(),
+        sock_a: files.sockets.0.as_fd(),
+        sock_b: files.sockets.1.as_fd(),
         null_file: &files.null,
         zero_file: &files.zero,
         scratch_file: &files.scratch,
@@ -416,6 +454,55 @@ benches! {
         by_libc "libc" => |a| {
             // SAFETY: the buffer is `a.buf`, one writable byte.
             P::libc(unsafe { libc::getrandom(a.buf.as_mut_ptr().cast(), 1, 0) }, |r| r)
+        },
+    }
+    epoll_wait (expect 1) {
+        by_asm "asm" => |a| {
+            let mut event = MaybeUninit::<libc::epoll_event>::uninit();
+            // SAFETY: the buffer is one writable event.
+            unsafe { crate::floor::epoll_wait::<P>(a.epoll.as_raw_fd(), event.as_mut_ptr(), 1) }
+        },
+        by_barecall "barecall" => |a| {
+            use barecall::event::epoll;
+            let mut events = [MaybeUninit::<epoll::Event>::uninit(); 1];
+            P::result(epoll::wait(a.epoll, &mut events, Some(&NO_WAIT)).map(|(ready, _)| ready.len()))
+        },
+        by_rustix "rustix" => |a| {
+            use rustix::event::epoll;
+            let mut events = [MaybeUninit::<epoll::Event>::uninit(); 1];
+            P::result(epoll::wait(a.epoll, &mut events, Some(&NO_WAIT_RUSTIX)).map(|(ready, _)| ready.len()))
+        },
+        by_libc "libc" => |a| {
+            let mut event = MaybeUninit::<libc::epoll_event>::uninit();
+            // SAFETY: the buffer is one writable event.
+            P::libc(unsafe { libc::epoll_wait(a.epoll.as_raw_fd(), event.as_mut_ptr(), 1, 0) }, |r| r)
+        },
+    }
+    send_recv (expect 2) {
+        by_asm "asm" => |a| {
+            // SAFETY: `a.byte` is one live byte, `a.buf` one writable byte.
+            unsafe {
+                let sent = crate::floor::send::<P>(a.sock_a.as_raw_fd(), a.byte.as_ptr(), 1);
+                sent + crate::floor::recv::<P>(a.sock_b.as_raw_fd(), a.buf.as_mut_ptr(), 1)
+            }
+        },
+        by_barecall "barecall" => |a| {
+            use barecall::net::{recv, send, RecvFlags, SendFlags};
+            let sent = P::result(send(a.sock_a, &a.byte, SendFlags::empty()));
+            sent + P::result(recv(a.sock_b, &mut a.buf, RecvFlags::empty()).map(|(n, _)| n))
+        },
+        by_rustix "rustix" => |a| {
+            use rustix::net::{recv, send, RecvFlags, SendFlags};
+            let sent = P::result(send(a.sock_a, &a.byte, SendFlags::empty()));
+            sent + P::result(recv(a.sock_b, &mut a.buf, RecvFlags::empty()).map(|(n, _)| n))
+        },
+        by_libc "libc" => |a| {
+            // SAFETY: `a.byte` is one live byte, `a.buf` one writable byte.
+            unsafe {
+                let sent = P::libc(libc::send(a.sock_a.as_raw_fd(), a.byte.as_ptr().cast(), 1, 0), |r| r);
+                let ret = libc::recv(a.sock_b.as_raw_fd(), a.buf.as_mut_ptr().cast(), 1, 0);
+                sent + P::libc(ret, |r| r)
+            }
         },
     }
     mmap_munmap (expect 0) {

@@ -11,6 +11,9 @@
 //!   whose `Err` arm is a cold handler that returns, as user code usually takes a result.
 //! - Wall time per call: the benchmark's `time` mode (implementations interleaved in one
 //!   process, medians over repetitions, ratios taken within each repetition), release profile.
+//! - Echo round trips per second over TCP loopback: one epoll loop through barecall against the
+//!   same generic loop through std's `TcpStream` and libc's epoll (the benchmark's `echo` mode),
+//!   release profile.
 //! - Clean compile time of throwaway crates, release profile, each in a fresh target directory,
 //!   alternating: barecall's io alone (default features off) against rustix with `fs` and
 //!   `pipe`, and barecall's `all-apis` against rustix with the same modules.
@@ -53,6 +56,14 @@ const OPS: &[(&str, &str)] = &[
         "mmap_munmap",
         "`mmap_anonymous` of one page, then `munmap` (the pair)",
     ),
+    (
+        "epoll_wait",
+        "`epoll::wait`, one ready event (a pipe), zero timeout",
+    ),
+    (
+        "send_recv",
+        "`send` 1 byte on a unix socketpair, then `recv` it",
+    ),
 ];
 
 /// The two ways each benchmark loop takes a call's result (`bench/src/pattern.rs`): the suffix
@@ -89,7 +100,7 @@ const STATES: &[(Option<&str>, &str)] = &[
 type Counts = BTreeMap<(String, String), f64>;
 
 /// The parts of the run, for `--only`.
-const PARTS: &[&str] = &["count", "time", "compile", "sort"];
+const PARTS: &[&str] = &["count", "time", "echo", "compile", "sort"];
 
 /// Options of `cargo xtask bench`.
 struct Options {
@@ -237,6 +248,12 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         out.push_str(&time_summary(&summaries));
     }
 
+    if options.runs("echo") {
+        eprintln!("bench: echo round trips");
+        let output = setup::run_output(Command::new(release).args(["echo", "--reps", "21"]))?;
+        out.push_str(&echo_table(&output)?);
+    }
+
     if options.runs("compile") {
         out.push_str(&compile_times(&root, options.compile_reps)?);
     }
@@ -259,6 +276,38 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     std::fs::write(&report, &out).map_err(|e| format!("{}: {e}", report.display()))?;
     eprintln!("bench: tables also in {}", report.display());
     Ok(true)
+}
+
+/// The echo part's table, from the benchmark's `echo-rate IMPL N` and `echo-ratio R` lines.
+fn echo_table(output: &str) -> Result<String, String> {
+    let value = |prefix: &str| {
+        output
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .ok_or_else(|| format!("bench: no `{prefix}` line in the echo output:\n{output}"))
+    };
+    let (ours, theirs) = (value("echo-rate barecall ")?, value("echo-rate std+libc ")?);
+    let ratio = value("echo-ratio ")?;
+    let setup = output
+        .lines()
+        .next()
+        .unwrap_or("echo")
+        .trim_start_matches("echo: ");
+    let mut s = format!(
+        "\n### Echo round trips per second over TCP loopback ({setup})\n\n\
+         | loop | round trips/s | barecall / std+libc (median of per-round ratios) |\n|---|---:|---:|\n"
+    );
+    let _ = writeln!(
+        s,
+        "| barecall (`net`, `event::epoll`) | {ours:.0} | {ratio:.2}× |"
+    );
+    let _ = writeln!(
+        s,
+        "| std (`TcpStream`) + libc epoll | {theirs:.0} | 1.00× |"
+    );
+    s.push('\n');
+    Ok(s)
 }
 
 /// A cargo command in `dir`.

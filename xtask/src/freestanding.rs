@@ -297,6 +297,18 @@ impl OutputCheck {
 /// What `fds` prints when every number it gets is above the standard streams'.
 const FDS_OUTPUT: &str = "pipe 3 4, open 5\n";
 
+/// The clients and messages of `echo`'s check, and what it must print for them: the bytes
+/// echoed are the sum of its message lengths, `1 + (client * 131 + message * 71) % 3000`.
+const ECHO_ARGS: &[&str] = &["8", "100"];
+
+fn echo_output() -> String {
+    let (clients, messages) = (8u64, 100u64);
+    let bytes: u64 = (0..clients)
+        .flat_map(|c| (0..messages).map(move |m| 1 + (c * 131 + m * 71) % 3000))
+        .sum();
+    format!("echo: {clients} clients x {messages} messages, {bytes} bytes echoed\n")
+}
+
 /// The runs every build of the examples must pass, natively, under qemu-user and (`vm-test`)
 /// on the real kernels: `hello`; `statics`, whose writable statics break a wrong segment
 /// layout; `fds`, `hello` and `cat` started without a standard stream, which `rt` must replace
@@ -313,6 +325,8 @@ pub fn output_checks(target: &Target) -> Vec<OutputCheck> {
         OutputCheck::new("hello", &[], "").closed(1),
         // Reading the missing stdin is the end of an empty file.
         OutputCheck::new("cat", &[], "").closed(0),
+        // An epoll echo server and 8 clients over TCP on 127.0.0.1 (vm-init brings `lo` up).
+        OutputCheck::new("echo", ECHO_ARGS, &echo_output()),
         OutputCheck {
             stderr: "panicked at src/bin/panic.rs:14:9:\npanicked while processing panic\n"
                 .to_owned(),
@@ -494,7 +508,7 @@ fn check_into(
     // The stripped binaries (and `--tiny`'s, without section headers) only show their
     // program headers; the same programs unstripped, release and debug, show their symbols.
     let names = [
-        "hello", "cat", "env", "panic", "statics", "fds", "sort", "vm-init",
+        "hello", "cat", "env", "panic", "statics", "fds", "sort", "echo", "vm-init",
     ];
     let stripped = names
         .iter()

@@ -38,7 +38,7 @@ commands:
       Run the test suite natively and under qemu-user on every Linux target, and build the
       bare-metal targets; installs missing rustup targets, and Debian packages when running
       as root or with --install. --list shows the targets and whether each is ready.
-  bench [--only count|time|compile|sort]... [--calls K] [--time-calls N] [--reps R]
+  bench [--only count|time|echo|compile|sort]... [--calls K] [--time-calls N] [--reps R]
         [--compile-reps C] [--sort-reps S]
       Measure barecall against hand-written asm, rustix, libc and std (instructions per call
       under callgrind, wall time per call), its clean compile time against rustix's, and the

@@ -424,10 +424,28 @@ fn boot_and_parse(
             ));
         }
     }
+    // vm-init brings the loopback interface up (it starts down) for the net tests and echo.
+    if let Some(why) = loopback_not_up(&console) {
+        outcome.problems.push(format!(
+            "vm-init did not bring lo up: {why} (console: {})",
+            log.display()
+        ));
+    }
     if !console.contains("barecall-vm: done") {
         outcome.problems.push(unfinished(&console, &log));
     }
     Ok(())
+}
+
+/// Why the console shows no `barecall-vm: lo up` line, if it does not.
+fn loopback_not_up(console: &str) -> Option<&str> {
+    if console.lines().any(|l| l.trim() == "barecall-vm: lo up") {
+        return None;
+    }
+    let why = console
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("barecall-vm: lo not up: "));
+    Some(why.unwrap_or("no `barecall-vm: lo up` line"))
 }
 
 /// The `(path, status)` of each `barecall-vm: exit PATH STATUS` line; STATUS is the rest of
@@ -636,5 +654,26 @@ impl Cpio {
     fn finish(mut self) -> Vec<u8> {
         self.entry("TRAILER!!!", 0, (0, 0), b"");
         self.data
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loopback_line_is_required() {
+        assert_eq!(
+            loopback_not_up("x\nbarecall-vm: lo up\r\nbarecall-vm: done\n"),
+            None
+        );
+        assert_eq!(
+            loopback_not_up("barecall-vm: lo not up: EPERM\nbarecall-vm: done\n"),
+            Some("EPERM")
+        );
+        assert_eq!(
+            loopback_not_up("barecall-vm: done\n"),
+            Some("no `barecall-vm: lo up` line")
+        );
     }
 }

@@ -4,7 +4,14 @@
 //! N, with PATH as its stdin, under an RLIMIT_AS of KIB KiB), reports each exit
 //! status on the console, and powers the machine off.
 //!
-//! Lines it prints for the xtask: `barecall-vm: run LINE`, `barecall-vm: exit PATH STATUS`
+//! Before the tests it brings the loopback interface `lo` up (it starts down): the kernel then
+//! gives it 127.0.0.1 and ::1, which the net tests and the echo example use. It does so through
+//! barecall's own `ioctl` (`SIOCGIFFLAGS`, then `SIOCSIFFLAGS` with `IFF_UP`) on a datagram
+//! socket from `barecall::net`, and checks that both addresses can be bound and
+//! connected to.
+//!
+//! Lines it prints for the xtask: `barecall-vm: lo up` (or `barecall-vm: lo not up: ERROR`),
+//! `barecall-vm: run LINE`, `barecall-vm: exit PATH STATUS`
 //! (STATUS is the exit code, `signal N`, or `wait4 failed: errno N` when the status is
 //! unknown, which the xtask counts as a failure), `barecall-vm: done`.
 //!
@@ -15,8 +22,13 @@
 
 use barecall::fs::{self, Mode, OFlags};
 use barecall::io;
+use barecall::ioctl::{ioctl, Setter, Updater};
+use barecall::net::{self, AddressFamily, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use barecall::net::{SocketAddrAny, SocketFlags, SocketType};
 use barecall::raw::*;
 use linux_raw_sys::general as k;
+use linux_raw_sys::ioctl::{SIOCGIFFLAGS, SIOCSIFFLAGS};
+use linux_raw_sys::net::{ifreq, net_device_flags};
 
 barecall::main!(main);
 
@@ -28,6 +40,10 @@ fn main(startup: barecall::rt::Startup) -> i32 {
     barecall::println!();
     mount_fs(c"tmpfs", c"/tmp", c"tmpfs");
     mount_fs(c"proc", c"/proc", c"proc");
+    match loopback_up() {
+        Ok(()) => barecall::println!("barecall-vm: lo up"),
+        Err(err) => barecall::println!("barecall-vm: lo not up: {err}"),
+    }
     let mut list = [0u8; 16 * 1024];
     let len = fs::open(c"/tests/list", OFlags::RDONLY, Mode::empty())
         .and_then(|fd| io::read_full(&fd, &mut list))
@@ -57,6 +73,49 @@ fn main(startup: barecall::rt::Startup) -> i32 {
         );
     }
     1
+}
+
+/// Sets `IFF_UP` on `lo`, then checks that 127.0.0.1 and ::1 (which the kernel gives `lo` when
+/// it goes up) can be bound and connected to.
+fn loopback_up() -> io::Result<()> {
+    let sock = net::socket_with(
+        AddressFamily::INET,
+        SocketType::DGRAM,
+        SocketFlags::CLOEXEC,
+        None,
+    )?;
+    // SAFETY: `ifreq` is integers, arrays and unions of them and of a pointer: all zeros is a
+    // valid value (an empty name, no flags, a null pointer).
+    let mut req: ifreq = unsafe { core::mem::zeroed() };
+    // SAFETY: writing a `Copy` field of a union; the name is a NUL-padded array of 16 bytes.
+    unsafe {
+        for (dst, src) in req.ifr_ifrn.ifrn_name.iter_mut().zip(b"lo") {
+            *dst = *src as _;
+        }
+    }
+    // SAFETY: SIOCGIFFLAGS reads an `ifreq` (the name) and writes one back (the flags in
+    // `ifr_flags`), and writes no other memory.
+    unsafe { ioctl(&sock, Updater::<SIOCGIFFLAGS, ifreq>::new(&mut req))? };
+    // SAFETY: after SIOCGIFFLAGS the union holds `ifr_flags`, a `c_short`.
+    let flags = unsafe { req.ifr_ifru.ifru_flags };
+    req.ifr_ifru.ifru_flags = flags | net_device_flags::IFF_UP as core::ffi::c_short;
+    // SAFETY: SIOCSIFFLAGS reads an `ifreq` (the name and `ifr_flags`) and writes nothing.
+    unsafe { ioctl(&sock, Setter::<SIOCSIFFLAGS, ifreq>::new(req))? };
+    reachable(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0).into())?;
+    reachable(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 0, 0, 0).into())
+}
+
+/// Binds a datagram socket to `addr` and connects it to itself: both need the address on `lo`,
+/// and the connect a route to it.
+fn reachable(addr: SocketAddrAny) -> io::Result<()> {
+    let sock = net::socket_with(
+        addr.address_family(),
+        SocketType::DGRAM,
+        SocketFlags::CLOEXEC,
+        None,
+    )?;
+    net::bind(&sock, &addr)?;
+    net::connect(&sock, &net::getsockname(&sock)?)
 }
 
 fn mount_fs(source: &core::ffi::CStr, target: &core::ffi::CStr, fstype: &core::ffi::CStr) {
@@ -145,6 +204,8 @@ fn run(line: &mut [u8], seed: Option<&core::ffi::CStr>) {
         c"BARECALL_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         c"BARECALL_FS_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         c"BARECALL_MM_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
+        c"BARECALL_EVENT_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
+        c"BARECALL_NET_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         seed.map_or(core::ptr::null(), |seed| seed.as_ptr().cast()),
         core::ptr::null(),
     ];
