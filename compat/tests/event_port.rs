@@ -15,20 +15,8 @@ mod with_barecall {
 }
 
 /// Where barecall differs from rustix on purpose: rustix's observation, barecall's, and why.
-const DIFFERENCES: &[(&str, &str, &str)] = if cfg!(target_arch = "x86_64") {
-    &[POLL_MILLISECONDS]
-} else {
-    &[]
-};
-
-/// barecall's `poll` is the `poll` call on x86_64, which takes an `int` of milliseconds, so a
-/// timeout beyond `i32::MAX` ms is refused with `EINVAL` (documented); rustix uses `ppoll`
-/// there and takes it.
-const POLL_MILLISECONDS: (&str, &str, &str) = (
-    "poll 3e6 s timeout, ready: ok 1",
-    "poll 3e6 s timeout, ready: errno 22",
-    "barecall's poll counts milliseconds in an int on x86_64; rustix's ppoll takes a timespec",
-);
+/// (None: `poll` is `ppoll` everywhere, as rustix's is.)
+const DIFFERENCES: &[(&str, &str, &str)] = &[];
 
 #[test]
 fn rustix_event_program_runs_the_same_on_barecall() {

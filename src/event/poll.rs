@@ -14,13 +14,9 @@ use crate::io::Result;
 /// [signal(7)](https://man7.org/linux/man-pages/man7/signal.7.html)). More fds than `RLIMIT_NOFILE` is
 /// `Errno::INVAL`.
 ///
-/// The call is `poll` on x86_64, `ppoll` on aarch64 and riscv64 (which have no `poll`), and
-/// `ppoll_time64` on 32-bit arm (whose `ppoll` takes 32-bit seconds). A timeout with negative
-/// seconds, or nanoseconds outside `0..1_000_000_000`, is `Errno::INVAL` everywhere (`ppoll`'s
-/// answer). On x86_64 the timeout is in milliseconds: nanoseconds are rounded up to the next
-/// millisecond, and a timeout of more than `i32::MAX` milliseconds (about 24.8 days) is
-/// `Errno::INVAL`, never cut short, as rustix documents for its platforms without `ppoll`
-/// (rustix's Linux backend uses `ppoll` on x86_64 too, and takes such timeouts).
+/// The call is `ppoll` (`ppoll_time64` on 32-bit arm, whose `ppoll` takes 32-bit seconds) on
+/// every architecture, as in rustix, so the timeout is never rounded. A timeout with negative
+/// seconds, or nanoseconds outside `0..1_000_000_000`, is `Errno::INVAL` (`ppoll`'s answer).
 ///
 /// # References
 ///  - [Linux `poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)

@@ -1,10 +1,9 @@
 //! The event module's typed system calls: each a line or two over `crate::conv`.
 
 use crate::conv::{
-    by_ref, c_int, c_uint, raw_ptr, ret, ret_owned_fd, ret_usize, slice_mut_addr, zero,
+    by_ref, c_int, c_uint, opt_by_mut, raw_ptr, ret, ret_owned_fd, ret_usize, size, slice_mut_addr,
+    zero,
 };
-#[cfg(not(target_arch = "x86_64"))]
-use crate::conv::{opt_by_mut, size};
 use crate::errno::{Errno, Result};
 use crate::event::epoll::{CreateFlags, Event};
 use crate::event::{EventfdFlags, PollFd, Timespec};
@@ -14,11 +13,10 @@ use linux_raw_sys::general::{EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD};
 
 /// The size of the kernel's signal set, which `ppoll` and `epoll_pwait` take beside their
 /// (here always null) signal mask.
-#[cfg(not(target_arch = "x86_64"))]
 const SIGSET_SIZE: usize = core::mem::size_of::<linux_raw_sys::general::kernel_sigset_t>();
 
-/// A timeout for the calls that take milliseconds in a C `int` (`poll` on x86_64, `epoll_wait`
-/// and `epoll_pwait`): `None` is -1, "no timeout"; nanoseconds are rounded up to the next
+/// A timeout for the calls that take milliseconds in a C `int` (`epoll_wait` and
+/// `epoll_pwait`): `None` is -1, "no timeout"; nanoseconds are rounded up to the next
 /// millisecond, so the wait is never shorter than asked.
 ///
 /// A `Timespec` the kernel's `ppoll` and `epoll_pwait2` would refuse (negative seconds,
@@ -46,32 +44,17 @@ fn nfds(fds: &[PollFd<'_>]) -> Result<u32> {
     u32::try_from(fds.len()).map_err(|_| Errno::INVAL)
 }
 
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub(crate) fn poll(fds: &mut [PollFd<'_>], timeout: Option<&Timespec>) -> Result<usize> {
-    let (nfds, timeout) = (nfds(fds)?, timeout_millis(timeout)?);
-    // SAFETY: poll reads and writes `nfds` `struct pollfd`s at the slice's address, which are
-    // live and laid out as `PollFd`s (asserted in types.rs); it writes only `revents`, and any
-    // bits there are a valid `u16`.
-    unsafe {
-        ret_usize(syscall!(
-            __NR_poll,
-            slice_mut_addr(fds),
-            c_uint(nfds),
-            c_int(timeout)
-        ))
-    }
-}
-
-/// aarch64 and riscv64 have no `poll`, only `ppoll`; 32-bit arm's `ppoll` takes a 32-bit
-/// `timespec`, so there it is `ppoll_time64`, which takes `Timespec`'s layout. Both write the
-/// time left into the timespec, so they get a copy of the caller's.
-#[cfg(not(target_arch = "x86_64"))]
+/// `ppoll` on every architecture, as rustix does: aarch64 and riscv64 have no `poll`, and
+/// `poll`'s `int` of milliseconds would refuse timeouts that rustix takes. 32-bit arm's
+/// `ppoll` takes a 32-bit `timespec`, so there it is `ppoll_time64`, which takes `Timespec`'s
+/// layout. Both write the time left into the timespec, so they get a copy of the caller's.
 #[inline]
 pub(crate) fn poll(fds: &mut [PollFd<'_>], timeout: Option<&Timespec>) -> Result<usize> {
     let nfds = nfds(fds)?;
     let mut timeout = timeout.copied();
-    // SAFETY: as for x86_64's poll; the timespec, if any, is a live local `__kernel_timespec`
+    // SAFETY: ppoll reads and writes `nfds` `struct pollfd`s at the slice's address, which are
+    // live and laid out as `PollFd`s (asserted in types.rs); it writes only `revents`, and any
+    // bits there are a valid `u16`. The timespec, if any, is a live local `__kernel_timespec`
     // (asserted in timespec.rs), which the kernel reads and updates; no signal mask is given.
     unsafe {
         #[cfg(target_arch = "arm")]
