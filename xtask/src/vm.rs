@@ -316,7 +316,12 @@ fn build_tests(root: &Path, work: &Path, target: &Target) -> Result<Vec<TestBina
             .args(["--target", target.triple])
             .args(["--message-format", "json"])
             .env("CARGO_TARGET_DIR", work.join("build"))
-            .env("RUSTFLAGS", "-C target-feature=+crt-static -C debuginfo=0");
+            // No debug info, std's included (strip=debuginfo keeps the symbols backtraces
+            // name): with it the initramfs outgrew what the guests' 1 GiB can unpack.
+            .env(
+                "RUSTFLAGS",
+                "-C target-feature=+crt-static -C debuginfo=0 -C strip=debuginfo",
+            );
         binaries.extend(test_binaries::list(command, i)?);
     }
     Ok(binaries)
