@@ -129,6 +129,10 @@ pub struct Args<'a> {
     byte: [u8; 1],
     /// Where `read`, `pread`, `getrandom` and `recv` read to.
     buf: [u8; 1],
+    /// The event `epoll_wait` fills, in each API's type (initialised, so that `wait` returns
+    /// the count, as the floor and libc do).
+    event: [barecall::event::epoll::Event; 1],
+    rustix_event: [rustix::event::epoll::Event; 1],
     /// Four one-byte buffers over [`OUT`], for `writev`.
     out: [IoSlice<'a>; 4],
     /// Four one-byte buffers, for `readv`.
@@ -157,6 +161,14 @@ fn looped(files: &Files, k: u64, mut call: impl FnMut(&mut Args<'_>) -> u64) -> 
         scratch_file: &files.scratch,
         byte: *b"x",
         buf: [0],
+        event: [barecall::event::epoll::Event {
+            flags: barecall::event::epoll::EventFlags::empty(),
+            data: barecall::event::epoll::EventData::new_u64(0),
+        }],
+        rustix_event: [rustix::event::epoll::Event {
+            flags: rustix::event::epoll::EventFlags::empty(),
+            data: rustix::event::epoll::EventData::new_u64(0),
+        }],
         out: [
             IoSlice::new(&OUT[0..1]),
             IoSlice::new(&OUT[1..2]),
@@ -458,24 +470,22 @@ benches! {
     }
     epoll_wait (expect 1) {
         by_asm "asm" => |a| {
-            let mut event = MaybeUninit::<libc::epoll_event>::uninit();
+            // The same buffer as barecall's, so that both find it the same way; `Event` has
+            // the kernel's `struct epoll_event` layout (asserted in barecall's tests).
+            let event = a.event.as_mut_ptr().cast::<libc::epoll_event>();
             // SAFETY: the buffer is one writable event.
-            unsafe { crate::floor::epoll_wait::<P>(a.epoll.as_raw_fd(), event.as_mut_ptr(), 1) }
+            unsafe { crate::floor::epoll_wait::<P>(a.epoll.as_raw_fd(), event, 1) }
         },
         by_barecall "barecall" => |a| {
-            use barecall::event::epoll;
-            let mut events = [MaybeUninit::<epoll::Event>::uninit(); 1];
-            P::result(epoll::wait(a.epoll, &mut events, Some(&NO_WAIT)).map(|(ready, _)| ready.len()))
+            P::result(barecall::event::epoll::wait(a.epoll, &mut a.event, Some(&NO_WAIT)))
         },
         by_rustix "rustix" => |a| {
-            use rustix::event::epoll;
-            let mut events = [MaybeUninit::<epoll::Event>::uninit(); 1];
-            P::result(epoll::wait(a.epoll, &mut events, Some(&NO_WAIT_RUSTIX)).map(|(ready, _)| ready.len()))
+            P::result(rustix::event::epoll::wait(a.epoll, &mut a.rustix_event, Some(&NO_WAIT_RUSTIX)))
         },
         by_libc "libc" => |a| {
-            let mut event = MaybeUninit::<libc::epoll_event>::uninit();
-            // SAFETY: the buffer is one writable event.
-            P::libc(unsafe { libc::epoll_wait(a.epoll.as_raw_fd(), event.as_mut_ptr(), 1, 0) }, |r| r)
+            let event = a.event.as_mut_ptr().cast::<libc::epoll_event>();
+            // SAFETY: the buffer is one writable event, laid out as the kernel's.
+            P::libc(unsafe { libc::epoll_wait(a.epoll.as_raw_fd(), event, 1, 0) }, |r| r)
         },
     }
     send_recv (expect 2) {

@@ -35,8 +35,23 @@ pub fn recv<Fd: AsFd, Buf: Buffer<u8>>(
     let (ptr, len) = buf.parts_mut();
     // SAFETY: `parts_mut` is writable for `len` bytes.
     let received = unsafe { syscalls::recv(fd.as_fd(), (ptr, len), flags)? };
-    // SAFETY: the kernel wrote the first `min(len, received)` bytes.
-    Ok((unsafe { buf.assume_init(len.min(received)) }, received))
+    // SAFETY: the kernel wrote the first `written(..)` bytes.
+    Ok((
+        unsafe { buf.assume_init(written(len, received, flags)) },
+        received,
+    ))
+}
+
+/// How many bytes of a `len`-byte buffer a receive that returned `received` wrote: `received`
+/// itself (at most `len`, as for `read`), except with `RecvFlags::TRUNC`, where the kernel
+/// returns a datagram's whole length, which may be more.
+#[inline(always)]
+fn written(len: usize, received: usize, flags: RecvFlags) -> usize {
+    if flags.contains(RecvFlags::TRUNC) {
+        len.min(received)
+    } else {
+        received
+    }
 }
 
 /// `sendto(fd, buf, flags, addr)`—Sends bytes to `addr`; returns how many were sent.
@@ -70,9 +85,9 @@ pub fn recvfrom<Fd: AsFd, Buf: Buffer<u8>>(
     let (ptr, len) = buf.parts_mut();
     // SAFETY: `parts_mut` is writable for `len` bytes.
     let (received, addr) = unsafe { syscalls::recvfrom(fd.as_fd(), (ptr, len), flags)? };
-    // SAFETY: the kernel wrote the first `min(len, received)` bytes.
+    // SAFETY: the kernel wrote the first `written(..)` bytes.
     Ok((
-        unsafe { buf.assume_init(len.min(received)) },
+        unsafe { buf.assume_init(written(len, received, flags)) },
         received,
         addr,
     ))
