@@ -57,7 +57,8 @@ macro_rules! ecall_clobbering_vector_state {
 
 /// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
 /// whose 64-bit-offset form has a number of its own renamed to it (none here), and those whose
-/// 32-bit-ID form has one (none here either: IDs are 32-bit in every call).
+/// 32-bit-ID form has one (none here either: IDs are 32-bit in every call). `__NR_mmap` is the
+/// byte-offset `mmap` itself (32-bit arm's is `mmap2`, in 4096-byte units).
 pub(crate) mod nr {
     pub(crate) use linux_raw_sys::general::*;
 }

@@ -26,6 +26,10 @@ pub(crate) mod private {
         /// What a read into this buffer returns.
         type Output;
 
+        /// Whether `parts_mut` may hold uninitialized memory (a receive that counts bytes it
+        /// did not write must initialize them first).
+        const MAY_BE_UNINIT: bool;
+
         /// The memory the kernel may write: start and length in elements.
         fn parts_mut(&mut self) -> (*mut T, usize);
 
@@ -43,6 +47,7 @@ impl<T> Buffer<T> for &mut [T] {}
 
 impl<T> private::Sealed<T> for &mut [T] {
     type Output = usize;
+    const MAY_BE_UNINIT: bool = false;
 
     #[inline]
     fn parts_mut(&mut self) -> (*mut T, usize) {
@@ -59,6 +64,7 @@ impl<T, const N: usize> Buffer<T> for &mut [T; N] {}
 
 impl<T, const N: usize> private::Sealed<T> for &mut [T; N] {
     type Output = usize;
+    const MAY_BE_UNINIT: bool = false;
 
     #[inline]
     fn parts_mut(&mut self) -> (*mut T, usize) {
@@ -75,6 +81,7 @@ impl<T> Buffer<T> for &mut [MaybeUninit<T>] {}
 
 impl<'a, T> private::Sealed<T> for &'a mut [MaybeUninit<T>] {
     type Output = (&'a mut [T], &'a mut [MaybeUninit<T>]);
+    const MAY_BE_UNINIT: bool = true;
 
     #[inline]
     fn parts_mut(&mut self) -> (*mut T, usize) {
@@ -95,6 +102,7 @@ impl<T, const N: usize> Buffer<T> for &mut [MaybeUninit<T>; N] {}
 
 impl<'a, T, const N: usize> private::Sealed<T> for &'a mut [MaybeUninit<T>; N] {
     type Output = (&'a mut [T], &'a mut [MaybeUninit<T>]);
+    const MAY_BE_UNINIT: bool = true;
 
     #[inline]
     fn parts_mut(&mut self) -> (*mut T, usize) {
@@ -117,6 +125,7 @@ impl<T> Buffer<T> for &mut alloc::vec::Vec<T> {}
 #[cfg(feature = "alloc")]
 impl<T> private::Sealed<T> for &mut alloc::vec::Vec<T> {
     type Output = usize;
+    const MAY_BE_UNINIT: bool = false;
 
     #[inline]
     fn parts_mut(&mut self) -> (*mut T, usize) {
@@ -135,6 +144,7 @@ impl<T> Buffer<T> for &mut alloc::vec::Vec<MaybeUninit<T>> {}
 #[cfg(feature = "alloc")]
 impl<'a, T> private::Sealed<T> for &'a mut alloc::vec::Vec<MaybeUninit<T>> {
     type Output = (&'a mut [T], &'a mut [MaybeUninit<T>]);
+    const MAY_BE_UNINIT: bool = true;
 
     #[inline]
     fn parts_mut(&mut self) -> (*mut T, usize) {
@@ -184,6 +194,7 @@ impl<T> Buffer<T> for SpareCapacity<'_, T> {}
 #[cfg(feature = "alloc")]
 impl<T> private::Sealed<T> for SpareCapacity<'_, T> {
     type Output = usize;
+    const MAY_BE_UNINIT: bool = true;
 
     #[inline]
     fn parts_mut(&mut self) -> (*mut T, usize) {

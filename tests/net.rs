@@ -158,6 +158,25 @@ fn socketpair_datagram_trunc_reports_the_whole_length() {
 }
 
 #[test]
+fn trunc_on_tcp_discards_and_an_uninit_buffer_reads_zeros() {
+    let _check = common::FdCheck::new();
+    // On TCP, MSG_TRUNC throws the bytes away without copying them (tcp(7)) and counts them:
+    // the part of a `MaybeUninit` buffer the count covers must still be initialized (zeros),
+    // and an initialized buffer keeps what it held, as through libc.
+    let (a, b) = tcp_pair(&SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0).into());
+    send(&a, b"abcdef", SendFlags::empty()).unwrap();
+    assert_eq!(poll_for(&b, libc::POLLIN) & libc::POLLIN, libc::POLLIN);
+    let mut uninit = [MaybeUninit::<u8>::new(0xaa); 4];
+    let ((filled, rest), n) = recv(&b, &mut uninit, RecvFlags::TRUNC).unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(filled, [0, 0, 0, 0]);
+    assert!(rest.is_empty());
+    let mut kept = [0x55u8; 4];
+    assert_eq!(recv(&b, &mut kept, RecvFlags::TRUNC), Ok((2, 2)));
+    assert_eq!(kept, [0x55; 4]);
+}
+
+#[test]
 fn socket_flags_reach_the_fd() {
     let _check = common::FdCheck::new();
     let (a, b) = socketpair(

@@ -22,7 +22,10 @@ pub fn send<Fd: AsFd>(fd: Fd, buf: &[u8], flags: SendFlags) -> Result<usize> {
 ///
 /// Returns the buffer's output and the length the kernel reported, which with
 /// [`RecvFlags::TRUNC`] on a datagram socket is the whole datagram's, and may exceed the
-/// buffer; only the bytes that fit are written. 0 bytes from a stream is its end.
+/// buffer; only the bytes that fit are written. On a TCP socket `TRUNC` discards the data
+/// instead of copying it, and the buffer keeps what it held; a `MaybeUninit` buffer is zeroed
+/// before a `TRUNC` receive, so that the part the count covers is initialized (rustix would
+/// hand back bytes nobody wrote). 0 bytes from a stream is its end.
 ///
 /// # References
 ///  - [Linux `recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
@@ -34,23 +37,28 @@ pub fn recv<Fd: AsFd, Buf: Buffer<u8>>(
 ) -> Result<(Buf::Output, usize)> {
     let (ptr, len) = buf.parts_mut();
     // SAFETY: `parts_mut` is writable for `len` bytes.
+    unsafe { zero_for_trunc::<Buf>(ptr, len, flags) };
+    // SAFETY: as above.
     let received = unsafe { syscalls::recv(fd.as_fd(), (ptr, len), flags)? };
-    // SAFETY: the kernel wrote the first `written(..)` bytes.
-    Ok((
-        unsafe { buf.assume_init(written(len, received, flags)) },
-        received,
-    ))
+    // SAFETY: the first `min(len, received)` bytes are the kernel's, or zeros under `TRUNC`.
+    Ok((unsafe { buf.assume_init(len.min(received)) }, received))
 }
 
-/// How many bytes of a `len`-byte buffer a receive that returned `received` wrote: `received`
-/// itself (at most `len`, as for `read`), except with `RecvFlags::TRUNC`, where the kernel
-/// returns a datagram's whole length, which may be more.
+/// The count a receive returns can exceed what it wrote: with `RecvFlags::TRUNC` a datagram's
+/// whole length, and a TCP socket discards the data it counts instead of copying it (tcp(7));
+/// `MSG_OOB` into an empty buffer counts the urgent byte. So only `min(len, received)` bytes
+/// are taken as written, and under `TRUNC` a buffer that may be uninitialized is zeroed first,
+/// so that those bytes are initialized whatever the socket (an initialized one keeps its
+/// bytes, as libc's callers see).
+///
+/// # Safety
+///
+/// `ptr` is writable for `len` bytes.
 #[inline(always)]
-fn written(len: usize, received: usize, flags: RecvFlags) -> usize {
-    if flags.contains(RecvFlags::TRUNC) {
-        len.min(received)
-    } else {
-        received
+unsafe fn zero_for_trunc<Buf: Buffer<u8>>(ptr: *mut u8, len: usize, flags: RecvFlags) {
+    if Buf::MAY_BE_UNINIT && flags.contains(RecvFlags::TRUNC) {
+        // SAFETY: the caller vouches for the `len` bytes.
+        unsafe { ptr.write_bytes(0, len) };
     }
 }
 
@@ -84,10 +92,12 @@ pub fn recvfrom<Fd: AsFd, Buf: Buffer<u8>>(
 ) -> Result<(Buf::Output, usize, Option<SocketAddrAny>)> {
     let (ptr, len) = buf.parts_mut();
     // SAFETY: `parts_mut` is writable for `len` bytes.
+    unsafe { zero_for_trunc::<Buf>(ptr, len, flags) };
+    // SAFETY: as above.
     let (received, addr) = unsafe { syscalls::recvfrom(fd.as_fd(), (ptr, len), flags)? };
-    // SAFETY: the kernel wrote the first `written(..)` bytes.
+    // SAFETY: the first `min(len, received)` bytes are the kernel's, or zeros under `TRUNC`.
     Ok((
-        unsafe { buf.assume_init(written(len, received, flags)) },
+        unsafe { buf.assume_init(len.min(received)) },
         received,
         addr,
     ))
