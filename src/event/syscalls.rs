@@ -52,10 +52,9 @@ fn nfds(fds: &[PollFd<'_>]) -> Result<u32> {
 pub(crate) fn poll(fds: &mut [PollFd<'_>], timeout: Option<&Timespec>) -> Result<usize> {
     let nfds = nfds(fds)?;
     let mut timeout = timeout.copied();
-    // SAFETY: ppoll reads and writes `nfds` `struct pollfd`s at the slice's address, which are
-    // live and laid out as `PollFd`s (asserted in types.rs); it writes only `revents`, and any
-    // bits there are a valid `u16`. The timespec, if any, is a live local `__kernel_timespec`
-    // (asserted in timespec.rs), which the kernel reads and updates; no signal mask is given.
+    // SAFETY: ppoll reads and writes `nfds` live `struct pollfd`s (`PollFd`'s layout, asserted
+    // in types.rs; any `revents` bits are a valid `u16`) and the live local `__kernel_timespec`
+    // copy, if any (asserted in timespec.rs); no signal mask is given.
     unsafe {
         #[cfg(target_arch = "arm")]
         let raw = syscall!(

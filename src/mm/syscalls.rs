@@ -51,10 +51,10 @@ pub(crate) unsafe fn mmap(
         Some(fd) => (fd.as_raw_fd(), flags.bits()),
         None => (-1, flags.bits() | MAP_ANONYMOUS),
     };
+    // On 32-bit arm `__NR_mmap` is mmap2, and `offset` is already in its units.
     // SAFETY: the kernel reads no user memory here; a fixed mapping replaces what was in its
     // range, which the caller vouches holds nothing in use (hence not `readonly`). `fd` is
     // borrowed for the call (or -1 for an anonymous map).
-    // On 32-bit arm `__NR_mmap` is mmap2, and `offset` is already in its units.
     let raw = unsafe {
         syscall!(
             __NR_mmap,
