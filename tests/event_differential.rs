@@ -29,7 +29,9 @@
 //! The seed is printed (`barecall-event-differential-seed:`); `BARECALL_SEED=<seed>` repeats a
 //! run. A mismatch is shrunk by dropping operations while it still fails, and the shortest
 //! failing sequence is printed. It compares at least 10,000 operations natively and 2,000
-//! under qemu-user, or `BARECALL_EVENT_DIFFERENTIAL_OPS`; the count is the last line on stderr,
+//! under qemu-user, or `BARECALL_EVENT_DIFFERENTIAL_OPS`, and goes on past that until every
+//! function has both succeeded and failed (but `pipe`, `close` and `poll`, which cannot fail
+//! here); the count is the last line on stderr,
 //! `barecall-event-differential-ops: N`, and `--nocapture` shows it per function.
 
 mod common;
@@ -1053,6 +1055,18 @@ fn ignore_sigpipe() {
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
 }
 
+/// The functions that have not yet both succeeded and failed in both worlds. Making a pipe,
+/// closing a slot's fd and polling with a zero timeout cannot fail here; everything else must.
+fn uncovered(by_function: &BTreeMap<&str, (usize, usize)>) -> Vec<&'static str> {
+    FUNCTIONS
+        .into_iter()
+        .filter(|function| {
+            let (ok, err) = by_function.get(function).copied().unwrap_or((0, 0));
+            ok == 0 || (err == 0 && !["pipe", "close", "poll"].contains(function))
+        })
+        .collect()
+}
+
 #[test]
 fn random_sequences_match_libc() {
     let _check = common::FdCheck::new();
@@ -1071,7 +1085,10 @@ fn random_sequences_match_libc() {
     let mut compared = 0;
     let mut episode = 0;
     let mut by_function: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    while compared < target {
+    // Past the floor, episodes go on until every function has both succeeded and failed (some
+    // failures are rare draws: a 2,000-operation run lacked one in 1 run of 12), so the
+    // coverage asserted below is a property of the run, not of the seed's luck.
+    while compared < target || !uncovered(&by_function).is_empty() {
         let ops = episode_ops(seed, episode);
         match run_episode(&ops) {
             Ok(result) => {
@@ -1089,25 +1106,16 @@ fn random_sequences_match_libc() {
         }
         episode += 1;
         assert!(
-            episode <= 4 * target / EPISODE_LEN + 1,
-            "too few operations compared: {compared} in {episode} episodes"
+            episode <= 10 * target.max(OPS_QEMU) / EPISODE_LEN + 1,
+            "too few operations compared: {compared} in {episode} episodes; never both \
+             succeeded and failed: {:?}",
+            uncovered(&by_function)
         );
     }
     // `--nocapture` shows what was compared.
     println!("{compared} operations compared:");
     for (function, (ok, err)) in &by_function {
         println!("  {function:16} {ok:5} succeeded {err:5} failed, in both");
-    }
-    if target >= OPS_QEMU {
-        for function in FUNCTIONS {
-            let (ok, err) = by_function.get(function).copied().unwrap_or((0, 0));
-            assert!(ok > 0, "{function} never succeeded in both");
-            // Making a pipe, closing a slot's fd and polling with a zero timeout cannot fail
-            // here; everything else must have failed too.
-            if !["pipe", "close", "poll"].contains(&function) {
-                assert!(err > 0, "{function} never failed in both");
-            }
-        }
     }
     raw_stderr(&format!("barecall-event-differential-ops: {compared}\n"));
 }

@@ -391,8 +391,45 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
     if reported {
         outcome.binaries.insert(name.to_owned(), ran);
     }
+    for panic in panics(output) {
+        outcome.problems.push(format!("{name}: {panic}"));
+    }
     reported
 }
+
+/// Each test panic in `output`, with its message and the seed lines of the differentials, so
+/// that a failure on a machine whose logs are gone (CI's) can still be repeated.
+fn panics(output: &str) -> Vec<String> {
+    let lines: Vec<&str> = output.lines().map(str::trim).collect();
+    let seeds: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.find("-seed: ").map(|_| *line))
+        .collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = line.find("panicked at ") else {
+            continue;
+        };
+        let message: Vec<&str> = lines[i + 1..]
+            .iter()
+            .take_while(|l| !l.is_empty() && !l.starts_with("stack backtrace:"))
+            .take_while(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+            .take(PANIC_MESSAGE_LINES)
+            .copied()
+            .collect();
+        let mut text = format!("{}: {}", &line[..at].trim_end(), &line[at..]);
+        for part in message.iter().chain(&seeds) {
+            text.push_str("\n        ");
+            text.push_str(part);
+        }
+        found.push(text);
+    }
+    found
+}
+
+/// How much of a panic's message a problem line carries (a shrunk differential sequence is a
+/// few dozen lines).
+const PANIC_MESSAGE_LINES: usize = 60;
 
 /// What follows `marker` in `line`. The tests write these lines to stderr in one `write`, which
 /// may land in the middle of a line of libtest's on stdout: the marker need not start the line.
@@ -642,6 +679,36 @@ mod tests {
         assert_eq!(outcome.differential_ops, 10004);
         assert_eq!(outcome.skipped.len(), 1);
         assert_eq!(outcome.binaries["differential-0"], 3);
+    }
+
+    #[test]
+    fn a_panic_is_a_problem_with_its_message_and_the_seed() {
+        let output = "barecall-event-differential-seed: 0x2a (BARECALL_SEED=0x2a repeats this run)
+                      running 2 tests
+                      thread 'random' (12987) panicked at tests/event_differential.rs:9:17:
+                      eventfd never failed in both
+                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
+                      test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured
+";
+        let mut outcome = Outcome::default();
+        assert!(parse_binary_output(
+            "event_differential-0",
+            output,
+            &mut outcome
+        ));
+        assert_eq!(outcome.failed, 1);
+        assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
+        let problem = &outcome.problems[0];
+        assert!(problem.starts_with("event_differential-0: thread 'random' (12987): panicked at tests/event_differential.rs:9:17:"), "{problem}");
+        assert!(
+            problem.contains("\n        eventfd never failed in both\n"),
+            "{problem}"
+        );
+        assert!(
+            problem.ends_with("BARECALL_SEED=0x2a repeats this run)"),
+            "{problem}"
+        );
+        assert!(!problem.contains("RUST_BACKTRACE"), "{problem}");
     }
 
     #[test]
