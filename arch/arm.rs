@@ -42,6 +42,8 @@ macro_rules! svc_with_nr_in_r7 {
 /// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
 /// whose 64-bit-offset form has a number of its own renamed to it, and those whose 32-bit-ID
 /// form has one.
+// A build with few modules uses few of the renames.
+#[allow(unused_imports)]
 pub(crate) mod nr {
     pub(crate) use linux_raw_sys::general::*;
     // 32-bit arm has only the 64-bit-offset form for programs with a 64-bit `off_t`.

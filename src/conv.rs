@@ -114,6 +114,12 @@ pub(crate) fn by_mut<T>(value: &mut MaybeUninit<T>) -> Arg<'_> {
     Arg::new(value.as_mut_ptr() as usize)
 }
 
+/// A pointer to one value the kernel reads (a timeout), or null for `None`.
+#[inline(always)]
+pub(crate) fn opt_by_ref<T>(value: Option<&T>) -> Arg<'_> {
+    Arg::new(value.map_or(0, |value| value as *const T as usize))
+}
+
 /// A pointer to one value the kernel reads and may update in place (`copy_file_range`'s and
 /// `splice`'s offsets), or null for `None`.
 #[inline(always)]

@@ -121,10 +121,10 @@ pub mod param;
 // ---- end mm / param ----
 
 // Types more than one module shares, below them all.
-#[cfg(feature = "process")]
+#[cfg(any(feature = "process", feature = "thread"))]
 mod pid;
-// `Timespec`, which `fs` and `event` re-export (and a `time` module will).
-#[cfg(any(feature = "fs", feature = "event"))]
+// `Timespec`, which `fs`, `event` and `thread`'s futexes re-export (and a `time` module will).
+#[cfg(any(feature = "fs", feature = "event", feature = "thread"))]
 mod timespec;
 #[cfg(any(feature = "fs", feature = "process"))]
 mod ugid;

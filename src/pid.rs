@@ -1,5 +1,4 @@
-//! Process IDs: the `Pid` that `process` (and, later, the modules that name processes or
-//! threads) share, re-exported as in rustix.
+//! Process IDs: the `Pid` that `process` and `thread` share, re-exported by both as in rustix.
 
 use core::fmt;
 use core::num::NonZeroI32;
