@@ -52,6 +52,10 @@ pub fn wait(uaddr: &AtomicU32, flags: Flags, val: u32, timeout: Option<&Timespec
 /// `FUTEX_WAKE`—Wakes at most `val` of the threads waiting on `uaddr`; returns how many it
 /// woke.
 ///
+/// The kernel reads `val` as an `int` and counts after each wake: 0 wakes one waiter, if there
+/// is one, and so does anything above `i32::MAX` (negative to the kernel). `i32::MAX` is
+/// "every waiter".
+///
 /// # References
 ///  - [Linux `FUTEX_WAKE(2const)`](https://man7.org/linux/man-pages/man2/FUTEX_WAKE.2const.html)
 #[inline]
@@ -60,7 +64,10 @@ pub fn wake(uaddr: &AtomicU32, flags: Flags, val: u32) -> Result<usize> {
 }
 
 /// `FUTEX_REQUEUE`—Wakes at most `val` waiters on `uaddr` and moves at most `val2` of the
-/// others to wait on `uaddr2`; returns how many it woke.
+/// others to wait on `uaddr2`; returns how many it woke and moved together (futex(2) says
+/// "woken"; the kernel counts both, and the tests check it).
+///
+/// Counts above `i32::MAX` are negative to the kernel: `Err(INVAL)`.
 ///
 /// # References
 ///  - [Linux `FUTEX_REQUEUE(2const)`](https://man7.org/linux/man-pages/man2/FUTEX_REQUEUE.2const.html)
@@ -76,7 +83,8 @@ pub fn requeue(
 }
 
 /// `FUTEX_CMP_REQUEUE`—As [`requeue`], if `*uaddr == val3` (else `Err(AGAIN)`, and nothing
-/// happens); returns how many waiters it woke and moved together.
+/// happens); returns how many waiters it woke and moved together. With no wake (`val` 0) the
+/// count is of the waiters it found: how a caller learns that threads sleep on `uaddr`.
 ///
 /// # References
 ///  - [Linux `FUTEX_CMP_REQUEUE(2const)`](https://man7.org/linux/man-pages/man2/FUTEX_CMP_REQUEUE.2const.html)
@@ -105,7 +113,8 @@ pub fn cmp_requeue(
 /// most `val2` waiters on `uaddr2`; returns how many it woke on both.
 ///
 /// `oparg` and `cmparg` have 12 bits in the kernel's encoding: a larger one is `Err(INVAL)`,
-/// before any call, rather than cut.
+/// before any call, rather than cut. The kernel reads the 12 bits as signed: 2048..=4095 are
+/// -2048..=-1 (`Set` with 4095 stores `u32::MAX`). A shift op takes `oparg & 31`.
 ///
 /// # References
 ///  - [Linux `FUTEX_WAKE_OP(2const)`](https://man7.org/linux/man-pages/man2/FUTEX_WAKE_OP.2const.html)
