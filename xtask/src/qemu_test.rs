@@ -100,6 +100,8 @@ pub struct Outcome {
     pub event_differential_ops: u64,
     /// Operations the net differential test compared (`barecall-net-differential-ops: N`).
     pub net_differential_ops: u64,
+    /// Operations the futex differential test compared (`barecall-futex-differential-ops: N`).
+    pub futex_differential_ops: u64,
     /// The freestanding examples: checks passed and failed, hello's sizes.
     pub examples: Option<freestanding::Report>,
     pub seconds: f64,
@@ -383,6 +385,8 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             outcome.event_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(ops) = after(line, "barecall-net-differential-ops: ") {
             outcome.net_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(ops) = after(line, "barecall-futex-differential-ops: ") {
+            outcome.futex_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(rest) = after(line, "barecall-skip: ") {
             let (test, reason) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
@@ -453,8 +457,8 @@ pub fn check_skips(qemu_user: bool, outcome: &mut Outcome) {
     }
 }
 
-/// The differential tests (io's, fs's, event's and net's) print how many operations they
-/// compared: too few is a failure.
+/// The differential tests (io's, fs's, mm's, event's, net's and futex's) print how many
+/// operations they compared: too few is a failure.
 pub fn check_differential_ops(min: u64, outcome: &mut Outcome) {
     for (test, ops) in [
         ("differential", outcome.differential_ops),
@@ -462,6 +466,7 @@ pub fn check_differential_ops(min: u64, outcome: &mut Outcome) {
         ("mm_differential", outcome.mm_differential_ops),
         ("event_differential", outcome.event_differential_ops),
         ("net_differential", outcome.net_differential_ops),
+        ("futex_differential", outcome.futex_differential_ops),
     ] {
         if ops < min {
             outcome.problems.push(format!(
@@ -614,7 +619,7 @@ fn compare_counts(reference: &BTreeMap<String, u64>, outcome: &mut Outcome, with
 fn print_table(rows: &[(&Target, Outcome)]) {
     println!();
     println!(
-        "| target | mode | passed | failed | skipped | differential ops (io / fs / event / net) | examples | hello B | tiny B | seconds | result |"
+        "| target | mode | passed | failed | skipped | differential ops (io / fs / event / net / futex) | examples | hello B | tiny B | seconds | result |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -648,7 +653,7 @@ fn print_table(rows: &[(&Target, Outcome)]) {
         failed += real_failed;
         skipped += skips + outcome.ignored;
         println!(
-            "| {} | {} | {} | {} | {} | {} / {} / {} / {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
+            "| {} | {} | {} | {} | {} | {} / {} / {} / {} / {} | {examples} | {hello} | {tiny} | {:.1} | {result} |",
             target.triple,
             target.mode,
             real_passed,
@@ -658,6 +663,7 @@ fn print_table(rows: &[(&Target, Outcome)]) {
             outcome.fs_differential_ops,
             outcome.event_differential_ops,
             outcome.net_differential_ops,
+            outcome.futex_differential_ops,
             outcome.seconds
         );
     }
@@ -727,6 +733,7 @@ mod tests {
         outcome.fs_differential_ops = 2000;
         outcome.mm_differential_ops = 2000;
         outcome.net_differential_ops = 2000;
+        outcome.futex_differential_ops = 2000;
         check_differential_ops(2000, &mut outcome);
         assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
         assert!(outcome.problems[0].contains("event_differential"));
@@ -748,8 +755,37 @@ mod tests {
         outcome.fs_differential_ops = 2000;
         outcome.mm_differential_ops = 2000;
         outcome.event_differential_ops = 2000;
+        outcome.futex_differential_ops = 2000;
         check_differential_ops(2000, &mut outcome);
         assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
         assert!(outcome.problems[0].contains("net_differential"));
+    }
+
+    #[test]
+    fn the_futex_differential_marker_is_counted_and_checked() {
+        let output = "test random ... barecall-futex-differential-ops: 1998\nok\n\
+                      test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured\n";
+        let mut outcome = Outcome::default();
+        assert!(parse_binary_output(
+            "futex_differential-0",
+            output,
+            &mut outcome
+        ));
+        assert_eq!(outcome.futex_differential_ops, 1998);
+        assert_eq!(outcome.event_differential_ops, 0);
+        assert_eq!(outcome.net_differential_ops, 0);
+        outcome.differential_ops = 2000;
+        outcome.fs_differential_ops = 2000;
+        outcome.mm_differential_ops = 2000;
+        outcome.event_differential_ops = 2000;
+        outcome.net_differential_ops = 2000;
+        check_differential_ops(2000, &mut outcome);
+        assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
+        assert!(outcome.problems[0].contains("futex_differential"));
+        // Enough: no problem.
+        outcome.problems.clear();
+        outcome.futex_differential_ops = 2000;
+        check_differential_ops(2000, &mut outcome);
+        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
     }
 }

@@ -206,6 +206,7 @@ fn run(line: &mut [u8], seed: Option<&core::ffi::CStr>) {
         c"BARECALL_MM_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         c"BARECALL_EVENT_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         c"BARECALL_NET_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
+        c"BARECALL_FUTEX_DIFFERENTIAL_OPS=2000".as_ptr().cast(),
         seed.map_or(core::ptr::null(), |seed| seed.as_ptr().cast()),
         core::ptr::null(),
     ];
