@@ -109,6 +109,8 @@ pub mod rand;
 pub mod rt;
 #[cfg(feature = "stdio")]
 pub mod stdio;
+#[cfg(feature = "thread")]
+pub mod sync;
 #[cfg(feature = "system")]
 pub mod system;
 #[cfg(feature = "thread")]
