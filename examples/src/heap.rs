@@ -1,13 +1,12 @@
 //! A global allocator for a freestanding program: dlmalloc, taking its memory from the kernel
-//! in whole pages (`mmap`, `mremap`, `munmap` through barecall), behind a spin lock.
+//! in whole pages (`mmap`, `mremap`, `munmap` through barecall), behind barecall's futex `Mutex`.
 
 use barecall::mm::{self, MapFlags, MremapFlags, ProtFlags};
+use barecall::sync::Mutex;
 use core::alloc::{GlobalAlloc, Layout};
-use core::cell::UnsafeCell;
 use core::ffi::c_void;
-use core::hint::spin_loop;
 use core::ptr::null_mut;
-use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Most bytes the heap may take from the kernel ([`Heap::limit`]).
 static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
@@ -109,21 +108,20 @@ unsafe impl dlmalloc::Allocator for Pages {
     }
 }
 
-/// dlmalloc behind a spin lock, fit for `#[global_allocator]` in a program with threads.
-/// (A futex lock should replace the spinning when a thread can sleep while another holds it.)
+/// dlmalloc behind barecall's futex `Mutex`, fit for `#[global_allocator]` in a program with
+/// threads: a thread that finds the heap busy spins briefly, then sleeps until it is free.
 pub struct Heap {
-    locked: AtomicBool,
-    dlmalloc: UnsafeCell<dlmalloc::Dlmalloc<Pages>>,
+    dlmalloc: Mutex<dlmalloc::Dlmalloc<Pages>>,
 }
 
-// SAFETY: `dlmalloc` is only reached through `with`, which holds the lock.
+// SAFETY: dlmalloc's state (pointers into pages this heap mapped, owned by no thread) is only
+// reached through the mutex, by one thread at a time.
 unsafe impl Sync for Heap {}
 
 impl Heap {
     pub const fn new() -> Self {
         Self {
-            locked: AtomicBool::new(false),
-            dlmalloc: UnsafeCell::new(dlmalloc::Dlmalloc::new_with_allocator(Pages)),
+            dlmalloc: Mutex::new(dlmalloc::Dlmalloc::new_with_allocator(Pages)),
         }
     }
 
@@ -133,20 +131,9 @@ impl Heap {
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut dlmalloc::Dlmalloc<Pages>) -> R) -> R {
-        while self
-            .locked
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            while self.locked.load(Ordering::Relaxed) {
-                spin_loop();
-            }
-        }
-        // SAFETY: the lock is held, so this is the only reference; `f` cannot reach `with`
-        // again (dlmalloc does not allocate through the global allocator).
-        let result = f(unsafe { &mut *self.dlmalloc.get() });
-        self.locked.store(false, Ordering::Release);
-        result
+        // `f` cannot reach `with` again, which would deadlock: dlmalloc does not allocate
+        // through the global allocator.
+        f(&mut self.dlmalloc.lock())
     }
 }
 
