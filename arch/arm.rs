@@ -18,24 +18,31 @@
 /// before anything can use it as a frame pointer again.
 #[cfg(barecall_thumb)]
 macro_rules! svc_with_nr_in_r7 {
-    ($nr:expr, $($operands:tt)*) => {
+    ($nr:expr, [$($after:literal),*], $($operands:tt)*) => {
         core::arch::asm!(
             "mov {saved_r7}, r7",
             "mov r7, {nr}",
             "svc 0",
             "mov r7, {saved_r7}",
+            $($after,)*
             nr = in(reg) $nr,
             saved_r7 = out(reg) _,
             $($operands)*
         )
+    };
+    ($nr:expr, $($operands:tt)*) => {
+        svc_with_nr_in_r7!($nr, [], $($operands)*)
     };
 }
 
 /// A32 code uses r11 as its frame pointer, so r7 is an ordinary operand.
 #[cfg(not(barecall_thumb))]
 macro_rules! svc_with_nr_in_r7 {
+    ($nr:expr, [$($after:literal),*], $($operands:tt)*) => {
+        core::arch::asm!("svc 0", $($after,)* in("r7") $nr, $($operands)*)
+    };
     ($nr:expr, $($operands:tt)*) => {
-        core::arch::asm!("svc 0", in("r7") $nr, $($operands)*)
+        svc_with_nr_in_r7!($nr, [], $($operands)*)
     };
 }
 
@@ -104,6 +111,105 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     // should it return anyway, the trap ends the process first.
     unsafe {
         core::arch::asm!("mov r7, {nr}", "svc 0", trap_instruction!(), nr = in(reg) nr as usize, in("r0") a0, options(nostack, noreturn))
+    }
+}
+
+/// Starts a thread: `clone(flags, stack, parent_tid, tls, child_tid)` with `flags` asking for a
+/// thread (`CLONE_VM | CLONE_THREAD | ...`), after which the child, on `stack`, calls
+/// `entry(arg)`, which never returns. Returns the raw result in the parent: the child's
+/// thread ID, or `-errno`.
+///
+/// The child's registers are the parent's at the call, but for the result: `entry` and `arg`
+/// travel in registers the kernel keeps (`r5`, `r8`: r6 is LLVM's), and the child's whole path (clear the frame
+/// pointer and return address, call `entry`) is in this block, since it has no frames to
+/// return into. The parent's side is a call into the kernel that returns, and clobbers only
+/// r0 and the flags.
+///
+/// # Safety
+///
+/// `flags` create a thread sharing this address space (or a process, with its own copy) and
+/// do not ask for the kernel to write where `parent_tid`, `child_tid` or `tls` do not point to
+/// memory the caller owns; `stack` is the 16-byte aligned top of a mapped stack that nothing
+/// else uses; `entry` is an `extern "C"` function that never returns (it ends its thread with
+/// `exit`) and may run in a thread with no thread pointer of its own, with `arg`.
+///
+/// # References
+///  - [Linux `clone(2)`](https://man7.org/linux/man-pages/man2/clone.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn clone_thread(
+    flags: usize,
+    stack: usize,
+    parent_tid: usize,
+    tls: usize,
+    child_tid: usize,
+    entry: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret: usize;
+    // SAFETY: as this function's contract. r7 is parked around the `svc` in the parent as
+    // everywhere (see `svc_with_nr_in_r7`); the child clears both frame pointers (r11 in A32
+    // code, r7 in Thumb-2), as it has no frames, and `blx` enters `entry` in its own mode.
+    unsafe {
+        svc_with_nr_in_r7!(
+            nr::__NR_clone as usize,
+            [
+                "cmp r0, #0",
+                "bne 2f",
+                "mov r7, #0",
+                "mov r11, #0",
+                "mov lr, #0",
+                "mov r0, r8",
+                "blx r5",
+                "udf #0",
+                "2:"
+            ],
+            inlateout("r0") flags => ret,
+            in("r1") stack,
+            in("r2") parent_tid,
+            in("r3") tls,
+            in("r4") child_tid,
+            in("r5") entry as usize,
+            in("r8") arg,
+            // No `clobber_abi`: the kernel keeps every register but r0 (and the VFP state); the
+            // child's writes happen on its own path only. Not `preserves_flags`: `cmp` sets them.
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// Unmaps `len` bytes at `addr` (the calling thread's own stack) and ends the thread, in one
+/// sequence that touches no stack between the two calls.
+///
+/// # Safety
+///
+/// `addr` and `len` name a mapping this thread may give back, and nothing (not the kernel's
+/// `clear_child_tid`, not a signal handler: block them first) uses it afterwards. Should
+/// `munmap` fail, the thread still ends.
+///
+/// # References
+///  - [Linux `munmap(2)`](https://man7.org/linux/man-pages/man2/munmap.2.html)
+///  - [Linux `exit(2)`](https://man7.org/linux/man-pages/man2/exit.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
+    // SAFETY: as this function's contract; the numbers and the status live in registers, and
+    // r7 need not be given back.
+    unsafe {
+        core::arch::asm!(
+            "mov r7, {munmap}",
+            "svc 0",
+            "mov r7, {exit}",
+            "mov r0, #0",
+            "svc 0",
+            trap_instruction!(),
+            munmap = in(reg) nr::__NR_munmap as usize,
+            exit = in(reg) nr::__NR_exit as usize,
+            in("r0") addr,
+            in("r1") len,
+            options(nostack, noreturn),
+        )
     }
 }
 

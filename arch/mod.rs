@@ -70,6 +70,8 @@ mod imp;
 
 pub(crate) use imp::nr;
 pub use imp::syscall1_noreturn;
+#[cfg(feature = "thread")]
+pub use imp::{clone_thread, munmap_and_exit};
 
 /// Ends the process at once with the architecture's trap instruction (SIGILL; SIGTRAP on
 /// aarch64), running nothing else: for states no program can continue from, as `abort(3)` is

@@ -113,6 +113,98 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     }
 }
 
+/// Starts a thread: `clone(flags, stack, parent_tid, tls, child_tid)` with `flags` asking for a
+/// thread (`CLONE_VM | CLONE_THREAD | ...`), after which the child, on `stack`, calls
+/// `entry(arg)`, which never returns. Returns the raw result in the parent: the child's
+/// thread ID, or `-errno`.
+///
+/// The child's registers are the parent's at the call, but for the result: `entry` and `arg`
+/// travel in registers the kernel keeps (`a5`, `a6`), and the child's whole path (clear the frame
+/// pointer and return address, call `entry`) is in this block, since it has no frames to
+/// return into. `clobber_abi("C")`: the parent's side is a call into the kernel that returns,
+/// and over-declaring a rare call's clobbers costs nothing.
+///
+/// # Safety
+///
+/// `flags` create a thread sharing this address space (or a process, with its own copy) and
+/// do not ask for the kernel to write where `parent_tid`, `child_tid` or `tls` do not point to
+/// memory the caller owns; `stack` is the 16-byte aligned top of a mapped stack that nothing
+/// else uses; `entry` is an `extern "C"` function that never returns (it ends its thread with
+/// `exit`) and may run in a thread with no thread pointer of its own, with `arg`.
+///
+/// # References
+///  - [Linux `clone(2)`](https://man7.org/linux/man-pages/man2/clone.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn clone_thread(
+    flags: usize,
+    stack: usize,
+    parent_tid: usize,
+    tls: usize,
+    child_tid: usize,
+    entry: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret: usize;
+    // SAFETY: as this function's contract.
+    unsafe {
+        core::arch::asm!(
+            "ecall",
+            "bnez a0, 2f",
+            // The child, on its new stack.
+            "mv s0, zero",
+            "mv ra, zero",
+            "mv a0, a6",
+            "jalr a5",
+            trap_instruction!(),
+            "2:",
+            in("a7") nr::__NR_clone as usize,
+            inlateout("a0") flags => ret,
+            in("a1") stack,
+            in("a2") parent_tid,
+            in("a3") tls,
+            in("a4") child_tid,
+            in("a5") entry as usize,
+            in("a6") arg,
+            clobber_abi("C"),
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// Unmaps `len` bytes at `addr` (the calling thread's own stack) and ends the thread, in one
+/// sequence that touches no stack between the two calls.
+///
+/// # Safety
+///
+/// `addr` and `len` name a mapping this thread may give back, and nothing (not the kernel's
+/// `clear_child_tid`, not a signal handler: block them first) uses it afterwards. Should
+/// `munmap` fail, the thread still ends.
+///
+/// # References
+///  - [Linux `munmap(2)`](https://man7.org/linux/man-pages/man2/munmap.2.html)
+///  - [Linux `exit(2)`](https://man7.org/linux/man-pages/man2/exit.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
+    // SAFETY: as this function's contract; the numbers and the status live in registers.
+    unsafe {
+        core::arch::asm!(
+            "ecall",
+            "mv a7, {exit}",
+            "mv a0, zero",
+            "ecall",
+            trap_instruction!(),
+            exit = in(reg) nr::__NR_exit as usize,
+            in("a7") nr::__NR_munmap as usize,
+            in("a0") addr,
+            in("a1") len,
+            options(nostack, noreturn),
+        )
+    }
+}
+
 // Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
 // `argc`, then `argv`, `envp` and the auxiliary vector, 16-byte aligned as the ABI requires.
 // `gp` is loaded first, unrelaxed, because the linker may relax other accesses against it.

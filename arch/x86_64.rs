@@ -59,6 +59,99 @@ pub unsafe fn syscall1_noreturn(nr: u32, a0: usize) -> ! {
     }
 }
 
+/// Starts a thread: `clone(flags, stack, parent_tid, child_tid, tls)` with `flags` asking for a
+/// thread (`CLONE_VM | CLONE_THREAD | ...`), after which the child, on `stack`, calls
+/// `entry(arg)`, which never returns. Returns the raw result in the parent: the child's
+/// thread ID, or `-errno`.
+///
+/// The child's registers are the parent's at the call, but for the result: `entry` and `arg`
+/// travel in registers the kernel keeps (`r9`, `r12`), and the child's whole path (clear the frame
+/// pointer and return address, call `entry`) is in this block, since it has no frames to
+/// return into. `clobber_abi("C")`: the parent's side is a call into the kernel that returns,
+/// and over-declaring a rare call's clobbers costs nothing.
+///
+/// # Safety
+///
+/// `flags` create a thread sharing this address space (or a process, with its own copy) and
+/// do not ask for the kernel to write where `parent_tid`, `child_tid` or `tls` do not point to
+/// memory the caller owns; `stack` is the 16-byte aligned top of a mapped stack that nothing
+/// else uses; `entry` is an `extern "C"` function that never returns (it ends its thread with
+/// `exit`) and may run in a thread with no thread pointer of its own, with `arg`.
+///
+/// # References
+///  - [Linux `clone(2)`](https://man7.org/linux/man-pages/man2/clone.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn clone_thread(
+    flags: usize,
+    stack: usize,
+    parent_tid: usize,
+    tls: usize,
+    child_tid: usize,
+    entry: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret: usize;
+    // SAFETY: as this function's contract; x86_64 takes `child_tid` before `tls`.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            "test rax, rax",
+            "jnz 2f",
+            // The child, on its new stack (16-byte aligned: `call` leaves the ABI's offset).
+            "xor ebp, ebp",
+            "mov rdi, r12",
+            "call r9",
+            trap_instruction!(),
+            "2:",
+            inlateout("rax") nr::__NR_clone as usize => ret,
+            in("rdi") flags,
+            in("rsi") stack,
+            in("rdx") parent_tid,
+            in("r10") child_tid,
+            in("r8") tls,
+            in("r9") entry as usize,
+            in("r12") arg,
+            clobber_abi("C"),
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// Unmaps `len` bytes at `addr` (the calling thread's own stack) and ends the thread, in one
+/// sequence that touches no stack between the two calls.
+///
+/// # Safety
+///
+/// `addr` and `len` name a mapping this thread may give back, and nothing (not the kernel's
+/// `clear_child_tid`, not a signal handler: block them first) uses it afterwards. Should
+/// `munmap` fail, the thread still ends.
+///
+/// # References
+///  - [Linux `munmap(2)`](https://man7.org/linux/man-pages/man2/munmap.2.html)
+///  - [Linux `exit(2)`](https://man7.org/linux/man-pages/man2/exit.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
+    // SAFETY: as this function's contract; the numbers and the status live in registers.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            "mov eax, edx",
+            "xor edi, edi",
+            "syscall",
+            trap_instruction!(),
+            // Not a register of the compiler's choice: the first `syscall` clobbers rcx and r11.
+            in("rdx") nr::__NR_exit as usize,
+            in("rax") nr::__NR_munmap as usize,
+            in("rdi") addr,
+            in("rsi") len,
+            options(nostack, noreturn),
+        )
+    }
+}
+
 // Program entry (feature `rt`). The kernel starts the process here with `rsp` pointing at
 // `argc`, then `argv`, `envp` and the auxiliary vector, and `rsp` 16-byte aligned; `rdx` may
 // hold a dynamic linker's exit hook, which a static program has none of.

@@ -80,6 +80,8 @@ fn now(clock: libc::clockid_t) -> Timespec {
         tv_nsec: 0,
     };
     assert_eq!(unsafe { libc::clock_gettime(clock, &mut ts) }, 0);
+    // `time_t` and `long` are 32-bit on arm: a cast elsewhere, a conversion there.
+    #[allow(clippy::unnecessary_cast)]
     Timespec {
         tv_sec: ts.tv_sec as i64,
         tv_nsec: ts.tv_nsec as i64,

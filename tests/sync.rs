@@ -232,7 +232,7 @@ fn once_lock_initialises_once_and_drops_its_value_once() {
     assert_eq!(inits.load(Ordering::SeqCst), 1);
     assert_eq!(drops.load(Ordering::SeqCst), 0);
     // Set already: `set` hands its value back (which is then dropped, once).
-    let refused = cell.set(Counted(&drops, 99)).err().expect("already set");
+    let refused = cell.set(Counted(&drops, 99)).expect_err("already set");
     assert_eq!(refused.1, 99);
     drop(refused);
     assert_eq!(drops.load(Ordering::SeqCst), 1);

@@ -3,7 +3,7 @@
 //!
 //! The algorithms are std's for Linux: a mutex is one `u32` (0 free, 1 held, 2 held with
 //! waiters), taken by one compare-and-swap when free and released by one swap, with a
-//! [`futex::wake`](crate::thread::futex::wake) only when a thread sleeps on it; a condition
+//! [`futex::wake`] only when a thread sleeps on it; a condition
 //! variable is a counter that waiters sleep on; a `Once` is a state word whose waiters sleep
 //! while the initialiser runs. All futexes here are `PRIVATE` (used by one process).
 //!

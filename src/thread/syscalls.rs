@@ -39,6 +39,34 @@ pub(crate) unsafe fn set_tid_address(data: *mut c_void) -> Pid {
     }
 }
 
+/// Ends the calling thread (`exit`, not `exit_group`: the other threads go on).
+#[inline]
+pub(crate) fn exit_thread() -> ! {
+    // SAFETY: exit ends the calling thread only; it does not return.
+    unsafe { crate::raw::syscall1_noreturn(crate::raw::nr::__NR_exit, 0) }
+}
+
+/// Blocks every signal the kernel lets a thread block, in the calling thread.
+#[inline]
+pub(crate) fn block_all_signals() {
+    let all = linux_raw_sys::general::kernel_sigset_t {
+        sig: [!0; core::mem::size_of::<linux_raw_sys::general::kernel_sigset_t>()
+            / core::mem::size_of::<linux_raw_sys::ctypes::c_ulong>()],
+    };
+    // SAFETY: rt_sigprocmask reads the live set (the kernel's size) and, given null for the
+    // old set, writes nothing; SIGKILL and SIGSTOP it leaves out by itself. It cannot fail
+    // with these arguments.
+    let _ = unsafe {
+        syscall_readonly!(
+            __NR_rt_sigprocmask,
+            c_uint(linux_raw_sys::general::SIG_BLOCK),
+            by_ref(&all),
+            zero(),
+            size(size_of_val(&all))
+        )
+    };
+}
+
 #[inline]
 pub(crate) fn sched_setaffinity(pid: Option<Pid>, cpuset: &CpuSet) -> Result<()> {
     let words = cpuset.words();

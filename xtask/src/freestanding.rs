@@ -120,11 +120,11 @@ pub fn build(root: &Path, target: &Target, build: Build) -> Result<PathBuf, Stri
     crate::setup::run_output(&mut command)
         .map_err(|e| format!("building the examples for {}: {e}", target.triple))?;
     if matches!(build, Build::Recipe | Build::Debug | Build::Unstripped) {
-        // `sort` alone with the heap feature (README's alloc recipe): the other binaries stay
-        // as the build above made them, without `mm` and `param`.
+        // `sort` and `threads` alone with the heap feature (README's alloc recipe): the other
+        // binaries stay as the build above made them, without `mm`, `param` and `thread`.
         let mut command = crate::setup::cargo(&dir);
         command.args(["build", "--target", target.triple]);
-        command.args(["--features", "heap", "--bin", "sort"]);
+        command.args(["--features", "threads", "--bin", "sort", "--bin", "threads"]);
         match build {
             Build::Recipe => {
                 command.arg("--release");
@@ -138,7 +138,7 @@ pub fn build(root: &Path, target: &Target, build: Build) -> Result<PathBuf, Stri
             _ => {}
         }
         crate::setup::run_output(&mut command)
-            .map_err(|e| format!("building sort for {}: {e}", target.triple))?;
+            .map_err(|e| format!("building sort and threads for {}: {e}", target.triple))?;
     }
     if build == Build::Tiny {
         let linked = out_dir.join("hello");
@@ -309,6 +309,46 @@ fn echo_output() -> String {
     format!("echo: {clients} clients x {messages} messages, {bytes} bytes echoed\n")
 }
 
+/// What `threads check` prints when every check passes, in its order.
+const THREADS_CHECKS: &[&str] = &[
+    "spawn_join_one_at_a_time",
+    "spawn_join_eight_at_a_time",
+    "thread_ids",
+    "detached_threads_free_their_stacks",
+    "mutex_counter",
+    "condvar_ping_pong",
+    "once_among_racers",
+    "stack_too_large",
+];
+
+fn threads_check_output() -> String {
+    let mut out: String = THREADS_CHECKS
+        .iter()
+        .map(|name| format!("threads: {name} ok\n"))
+        .collect();
+    out.push_str(&format!(
+        "threads: {} passed, 0 failed\n",
+        THREADS_CHECKS.len()
+    ));
+    out
+}
+
+/// What `threads checksum N` prints: the checksum of its 8 MiB (the high bytes of a 64-bit
+/// LCG with Knuth's MMIX constants), each byte times its position plus one, summed, computed
+/// here on one thread.
+fn threads_checksum_output(threads: usize) -> String {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut sum = 0u64;
+    let len = 8usize << 20;
+    for i in 0..len {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        sum = sum.wrapping_add((state >> 56).wrapping_mul(i as u64 + 1));
+    }
+    format!("checksum: {len} bytes, {threads} threads, {sum:#018x}\n")
+}
+
 /// The runs every build of the examples must pass, natively, under qemu-user and (`vm-test`)
 /// on the real kernels: `hello`; `statics`, whose writable statics break a wrong segment
 /// layout; `fds`, `hello` and `cat` started without a standard stream, which `rt` must replace
@@ -327,6 +367,10 @@ pub fn output_checks(target: &Target) -> Vec<OutputCheck> {
         OutputCheck::new("cat", &[], "").closed(0),
         // An epoll echo server and 8 clients over TCP on 127.0.0.1 (vm-init brings `lo` up).
         OutputCheck::new("echo", ECHO_ARGS, &echo_output()),
+        // Threads without libc: spawns and joins, stacks that free themselves, the futex
+        // locks; and a checksum with 8 threads that must equal the single-threaded one.
+        OutputCheck::new("threads", &["check"], &threads_check_output()),
+        OutputCheck::new("threads", &["checksum", "8"], &threads_checksum_output(8)),
         OutputCheck {
             stderr: "panicked at src/bin/panic.rs:14:9:\npanicked while processing panic\n"
                 .to_owned(),
@@ -508,7 +552,7 @@ fn check_into(
     // The stripped binaries (and `--tiny`'s, without section headers) only show their
     // program headers; the same programs unstripped, release and debug, show their symbols.
     let names = [
-        "hello", "cat", "env", "panic", "statics", "fds", "sort", "echo", "vm-init",
+        "hello", "cat", "env", "panic", "statics", "fds", "sort", "threads", "echo", "vm-init",
     ];
     let stripped = names
         .iter()

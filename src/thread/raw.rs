@@ -1,0 +1,254 @@
+//! Threads without libc, at the lowest level: [`spawn_raw`] starts an `extern "C"` entry on a
+//! stack of its own, and the [`RawThread`] it returns joins it or lets it free its own stack.
+//! barecall's own API (rustix has no `clone`).
+
+use crate::errno::{Errno, Result};
+use crate::mm::{MapFlags, MprotectFlags, ProtFlags};
+use crate::thread::futex::{self, Flags};
+use crate::thread::Pid;
+use core::ffi::c_void;
+use core::mem::size_of;
+use core::ptr::{null_mut, NonNull};
+use core::sync::atomic::{AtomicU32, Ordering};
+use linux_raw_sys::general as k;
+
+/// The thread runs, and its [`RawThread`] will join it.
+const JOINABLE: u32 = 0;
+/// The thread runs, and frees its own stack when its entry returns.
+const DETACHED: u32 = 1;
+/// The entry returned; the thread is ending without freeing its stack, which whoever holds
+/// (or held) the [`RawThread`] frees after the kernel's exit notification.
+const FINISHED: u32 = 2;
+
+/// What a thread and its [`RawThread`] share: at the top of the thread's mapping, above its
+/// stack.
+#[repr(C, align(16))]
+struct Control {
+    /// The thread's ID, written by the kernel at `clone` (`CLONE_PARENT_SETTID`) and cleared,
+    /// with a futex wake, when the thread has ended (`CLONE_CHILD_CLEARTID`).
+    tid: AtomicU32,
+    /// [`JOINABLE`], [`DETACHED`] or [`FINISHED`].
+    state: AtomicU32,
+    /// The whole mapping: guard page, stack, and this block.
+    map: *mut c_void,
+    map_len: usize,
+    entry: unsafe extern "C" fn(*mut c_void),
+    arg: *mut c_void,
+}
+
+/// The flags of a thread: everything shared but the stack, the kernel told where to write the
+/// ID and where to clear it. No `CLONE_SETTLS`: a raw thread has the thread pointer of the
+/// thread that made it.
+const THREAD_FLAGS: u32 = k::CLONE_VM
+    | k::CLONE_FS
+    | k::CLONE_FILES
+    | k::CLONE_SIGHAND
+    | k::CLONE_THREAD
+    | k::CLONE_SYSVSEM
+    | k::CLONE_PARENT_SETTID
+    | k::CLONE_CHILD_CLEARTID;
+
+/// The stack size of threads that do not ask for one: 2 MiB, as std's. Pages are mapped as
+/// they are first touched, so an unused stack costs address space, not memory.
+pub const DEFAULT_STACK_SIZE: usize = 2 << 20;
+
+/// A thread started by [`spawn_raw`]: join it ([`RawThread::join`]) or let it go
+/// ([`RawThread::detach`], or drop it), and its stack is freed either way.
+#[derive(Debug)]
+pub struct RawThread {
+    control: NonNull<Control>,
+    id: Pid,
+}
+
+// SAFETY: the handle may join or detach from any thread: the shared block is only reached
+// through atomics and the mapping it describes, which no thread owns.
+unsafe impl Send for RawThread {}
+// SAFETY: `&RawThread` only reads the thread's ID.
+unsafe impl Sync for RawThread {}
+
+/// Starts a thread that runs `entry(arg)` on a stack of `stack_size` bytes (rounded up to
+/// whole pages) of its own, with a guard page below it, and returns its handle.
+///
+/// `clone(CLONE_VM | CLONE_THREAD | ...)` on a fresh anonymous mapping; no allocator is used.
+/// When `entry` returns, the thread ends (`exit`, not `exit_group`); a thread that was
+/// detached first unmaps its own stack in the same step. The thread shares the caller's signal
+/// handlers, fds, working directory and thread pointer (no TLS of its own).
+///
+/// Errors: `Err(NOMEM)` for a stack the kernel will not map (`RLIMIT_AS`, or a size past the
+/// address space), `Err(AGAIN)` for a refused clone (`RLIMIT_NPROC`, a seccomp filter); nothing
+/// is left mapped.
+///
+/// # Safety
+///
+/// The process has no libc threads runtime in it: libc (and std, over it) keeps per-thread
+/// state behind the thread pointer, which a raw thread shares with the thread that made it,
+/// so `entry` may call no libc function and nothing that does. A freestanding program (`rt`)
+/// meets this. `entry` must be sound to call with `arg` from another thread, and must not
+/// unwind.
+///
+/// # References
+///  - [Linux `clone(2)`](https://man7.org/linux/man-pages/man2/clone.2.html)
+pub unsafe fn spawn_raw(
+    entry: unsafe extern "C" fn(*mut c_void),
+    arg: *mut c_void,
+    stack_size: usize,
+) -> Result<RawThread> {
+    let page = crate::param::page_size();
+    let stack = stack_size
+        .checked_next_multiple_of(page)
+        .ok_or(Errno::NOMEM)?;
+    let control_len = size_of::<Control>().next_multiple_of(page);
+    let map_len = stack
+        .checked_add(page)
+        .and_then(|len| len.checked_add(control_len))
+        .ok_or(Errno::NOMEM)?;
+    let prot = ProtFlags::READ | ProtFlags::WRITE;
+    let flags = MapFlags::PRIVATE | MapFlags::NORESERVE | MapFlags::STACK;
+    // SAFETY: a new mapping at an address of the kernel's choice replaces nothing.
+    let map = unsafe { crate::mm::syscalls::mmap(null_mut(), map_len, prot, flags, None, 0)? };
+    let unmap = |errno| {
+        // SAFETY: the mapping was made above and nothing uses it.
+        let _ = unsafe { crate::mm::syscalls::munmap(map, map_len) };
+        errno
+    };
+    // The guard page: a stack overflow faults instead of running into other memory.
+    // SAFETY: the lowest page of the new mapping, which nothing uses.
+    unsafe { crate::mm::syscalls::mprotect(map, page, MprotectFlags::empty()) }.map_err(unmap)?;
+    let top = map as usize + map_len;
+    let control = (top - control_len) as *mut Control;
+    // SAFETY: the block's page is in the mapping, writable and aligned (page-aligned).
+    unsafe {
+        control.write(Control {
+            tid: AtomicU32::new(0),
+            state: AtomicU32::new(JOINABLE),
+            map,
+            map_len,
+            entry,
+            arg,
+        });
+    }
+    // The stack grows down from just below the block, 16-byte aligned as every ABI wants.
+    let stack_top = control as usize;
+    // SAFETY: a thread sharing this address space, told to write its ID into the block's `tid`
+    // (live until the thread is joined or frees it); the stack is the mapping's, which no one
+    // else uses; `thread_start` never returns, and calls only barecall (the caller vouches
+    // for `entry`).
+    let raw = unsafe {
+        let tid = core::ptr::addr_of!((*control).tid) as usize;
+        crate::raw::clone_thread(
+            THREAD_FLAGS as usize,
+            stack_top,
+            tid,
+            0,
+            tid,
+            thread_start,
+            control as usize,
+        )
+    };
+    let tid = crate::conv::ret_c_int(raw).map_err(unmap)?;
+    // SAFETY: clone returned the thread's ID, which is never 0.
+    let id = unsafe { Pid::from_raw_unchecked(tid) };
+    Ok(RawThread {
+        // SAFETY: from the mapping's address, which is not null.
+        control: unsafe { NonNull::new_unchecked(control) },
+        id,
+    })
+}
+
+/// Where every raw thread starts, on its new stack: runs the entry, then ends the thread,
+/// freeing its stack if it was detached.
+unsafe extern "C" fn thread_start(control: usize) -> ! {
+    let control = control as *const Control;
+    // SAFETY: `spawn_raw` wrote the block before the clone, and it lives until this thread
+    // has ended (its owner frees it only after the kernel's exit notification, and this
+    // thread itself only at its very end).
+    unsafe {
+        ((*control).entry)((*control).arg);
+        if (*control).state.swap(FINISHED, Ordering::AcqRel) == DETACHED {
+            free_own_stack(control)
+        }
+    }
+    crate::thread::syscalls::exit_thread()
+}
+
+/// Ends a detached thread, unmapping its own stack on the way out.
+///
+/// # Safety
+///
+/// `control` is the calling thread's block, and the thread was detached: nobody else will
+/// touch the mapping.
+unsafe fn free_own_stack(control: *const Control) -> ! {
+    // SAFETY: the block is live until the unmap below.
+    let (map, len) = unsafe { ((*control).map as usize, (*control).map_len) };
+    // No signal handler may run on the stack once it is gone, and the kernel must not clear
+    // an ID in memory that may by then belong to someone else.
+    crate::thread::syscalls::block_all_signals();
+    // SAFETY: null turns the kernel's clearing off.
+    unsafe { crate::thread::syscalls::set_tid_address(null_mut()) };
+    // SAFETY: the mapping is this thread's, and nothing uses it after (see above).
+    unsafe { crate::raw::munmap_and_exit(map, len) }
+}
+
+impl RawThread {
+    /// The thread's ID (the `gettid` it sees).
+    #[inline]
+    #[must_use]
+    pub fn thread_id(&self) -> Pid {
+        self.id
+    }
+
+    /// Waits for the thread to end, then frees its stack.
+    ///
+    /// Waits on the kernel's `CLONE_CHILD_CLEARTID` futex: the ID word is cleared only after
+    /// the thread has left its stack for good.
+    pub fn join(self) {
+        let control = self.control;
+        core::mem::forget(self);
+        // SAFETY: the handle was the block's owner, and is gone.
+        unsafe { reap(control) }
+    }
+
+    /// Lets the thread go: it frees its own stack when its entry returns (or, if it has
+    /// returned already, this call frees it, after the thread has ended).
+    pub fn detach(self) {
+        drop(self)
+    }
+}
+
+/// Dropping a handle detaches its thread, as std's `JoinHandle` does.
+impl Drop for RawThread {
+    fn drop(&mut self) {
+        // SAFETY: the block lives until the thread has ended and its owner, this handle,
+        // freed it.
+        let control = unsafe { self.control.as_ref() };
+        if control.state.swap(DETACHED, Ordering::AcqRel) == FINISHED {
+            // Too late for the thread to free itself: it ends, and the stack is this one's.
+            // SAFETY: as above; the handle is being dropped.
+            unsafe { reap(self.control) }
+        }
+    }
+}
+
+/// Waits for the thread of `control` to end (the kernel clears its ID word), then unmaps its
+/// mapping.
+///
+/// # Safety
+///
+/// The caller owns the block: no handle or thread will touch it again.
+unsafe fn reap(control: NonNull<Control>) {
+    // SAFETY: the block is live until the unmap below.
+    let block = unsafe { control.as_ref() };
+    loop {
+        let tid = block.tid.load(Ordering::Acquire);
+        if tid == 0 {
+            break;
+        }
+        // The kernel's wake at thread exit is a shared one: the wait must not be `PRIVATE`.
+        let _ = futex::wait(&block.tid, Flags::empty(), tid, None);
+    }
+    // Acquire: whatever the thread wrote before it finished is visible to the joiner.
+    let _ = block.state.load(Ordering::Acquire);
+    let (map, len) = (block.map, block.map_len);
+    // SAFETY: the thread has ended, and the caller owns the rest: nothing uses the mapping.
+    let _ = unsafe { crate::mm::syscalls::munmap(map, len) };
+}
