@@ -28,8 +28,9 @@
 //!   `std::io::Error`.
 //! - API modules, as in rustix: `event`, `fs` (with `path`), `ioctl` (always there in rustix),
 //!   `mm`, `net` (also with `path`), `param`, `pipe`, `process`, `rand`, `stdio`, `system`,
-//!   `thread`, and `all-apis` for every one; `try_close` adds `io::try_close`. `io`, `fd`,
-//!   `buffer` and `raw` are always there. A build that needs only `io` compiles only `io`.
+//!   `thread` (with the `sync` locks; it turns on `mm` and `param` for threads' stacks), and
+//!   `all-apis` for every one; `try_close` adds `io::try_close`. `io`, `fd`, `buffer` and `raw`
+//!   are always there. A build that needs only `io` compiles only `io`.
 //! - `alloc`: `buffer::spare_capacity` and path arguments from `String`.
 //! - `rt`: program entry (`_start`) for freestanding binaries, `main!`, `println!` and
 //!   friends. Not for programs that link libc or std, which have their own `_start`.

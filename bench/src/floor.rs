@@ -29,6 +29,9 @@ const SYS_RECVFROM: usize = 45;
 const SYS_EPOLL_WAIT: usize = 232;
 const SYS_DUP3: usize = 292;
 const SYS_GETRANDOM: usize = 318;
+const SYS_FUTEX: usize = 202;
+/// `FUTEX_WAKE | FUTEX_PRIVATE_FLAG`.
+const FUTEX_WAKE_PRIVATE: usize = 1 | 128;
 const F_GETFD: usize = 1;
 const F_GETFL: usize = 3;
 const FIONREAD: usize = 0x541b;
@@ -188,6 +191,27 @@ pub unsafe fn dup3_close<P: Pattern>(fd: RawFd, new: RawFd) -> u64 {
         );
     }
     value
+}
+
+/// `futex(word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1)`: how many it woke (none wait). The
+/// operation reads no more arguments, so none are set.
+#[inline(always)]
+pub fn futex_wake<P: Pattern>(word: &core::sync::atomic::AtomicU32) -> u64 {
+    let ret: usize;
+    // SAFETY: a wake reads and writes no user memory; the word is live.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") SYS_FUTEX => ret,
+            in("rdi") word.as_ptr(),
+            in("rsi") FUTEX_WAKE_PRIVATE,
+            in("rdx") 1,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack, preserves_flags),
+        );
+    }
+    P::raw(ret, |raw| raw as u64)
 }
 
 /// `fcntl(fd, F_GETFD)`, as the 32-bit flags word every typed API returns.

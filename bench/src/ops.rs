@@ -139,6 +139,8 @@ pub struct Args<'a> {
     into: [IoSliceMut<'a>; 4],
     /// The offset of `pread_var`: 0, but not known to the compiler.
     offset: u64,
+    /// The word `futex_wake` wakes no one on.
+    futex: std::sync::atomic::AtomicU32,
     /// The last value kept.
     sink: u64,
 }
@@ -161,6 +163,7 @@ fn looped(files: &Files, k: u64, mut call: impl FnMut(&mut Args<'_>) -> u64) -> 
         scratch_file: &files.scratch,
         byte: *b"x",
         buf: [0],
+        futex: std::sync::atomic::AtomicU32::new(0),
         event: [barecall::event::epoll::Event {
             flags: barecall::event::epoll::EventFlags::empty(),
             data: barecall::event::epoll::EventData::new_u64(0),
@@ -486,6 +489,23 @@ benches! {
             let event = a.event.as_mut_ptr().cast::<libc::epoll_event>();
             // SAFETY: the buffer is one writable event, laid out as the kernel's.
             P::libc(unsafe { libc::epoll_wait(a.epoll.as_raw_fd(), event, 1, 0) }, |r| r)
+        },
+    }
+    futex_wake (expect 0) {
+        by_asm "asm" => |a| crate::floor::futex_wake::<P>(&a.futex),
+        by_barecall "barecall" => |a| {
+            use barecall::thread::futex;
+            P::result(futex::wake(&a.futex, futex::Flags::PRIVATE, 1))
+        },
+        by_rustix "rustix" => |a| {
+            use rustix::thread::futex;
+            P::result(futex::wake(&a.futex, futex::Flags::PRIVATE, 1))
+        },
+        by_libc "libc" => |a| {
+            let op = libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG;
+            // SAFETY: a wake reads and writes no user memory; the word is live.
+            let ret = unsafe { libc::syscall(libc::SYS_futex, a.futex.as_ptr(), op, 1) };
+            P::libc(ret as isize, |r| r)
         },
     }
     send_recv (expect 2) {

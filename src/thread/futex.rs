@@ -60,7 +60,7 @@ pub fn wait(uaddr: &AtomicU32, flags: Flags, val: u32, timeout: Option<&Timespec
 ///  - [Linux `FUTEX_WAKE(2const)`](https://man7.org/linux/man-pages/man2/FUTEX_WAKE.2const.html)
 #[inline]
 pub fn wake(uaddr: &AtomicU32, flags: Flags, val: u32) -> Result<usize> {
-    futex_val2(uaddr, Operation::Wake, flags, val, 0, None, 0)
+    crate::thread::syscalls::futex_wake(uaddr, flags, val)
 }
 
 /// `FUTEX_REQUEUE`—Wakes at most `val` waiters on `uaddr` and moves at most `val2` of the

@@ -167,6 +167,23 @@ fn futex(
     }
 }
 
+/// `FUTEX_WAKE`, in three registers: the kernel reads neither a timeout nor a second word nor
+/// `val3` for it, so they are not set (three instructions fewer, in the call every unlock of a
+/// contended lock makes).
+#[inline]
+pub(crate) fn futex_wake(uaddr: &AtomicU32, flags: Flags, val: u32) -> Result<usize> {
+    let op = c_uint(Operation::Wake as u32 | flags.bits());
+    // SAFETY: the word is a live `AtomicU32`; a wake reads and writes no user memory, but it
+    // is kept a compiler barrier as every futex call is (see `futex`).
+    unsafe {
+        #[cfg(target_arch = "arm")]
+        let raw = syscall!(__NR_futex_time64, by_ref(uaddr), op, c_uint(val));
+        #[cfg(not(target_arch = "arm"))]
+        let raw = syscall!(__NR_futex, by_ref(uaddr), op, c_uint(val));
+        ret_usize(raw)
+    }
+}
+
 /// A futex operation that takes a timeout (`None`: wait for ever).
 #[inline]
 pub(crate) fn futex_timeout(
