@@ -198,14 +198,16 @@ pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
     // r7 need not be given back.
     unsafe {
         core::arch::asm!(
-            "mov r7, {munmap}",
+            "mov r7, r2",
             "svc 0",
-            "mov r7, {exit}",
+            "mov r7, r3",
             "mov r0, #0",
             "svc 0",
             trap_instruction!(),
-            munmap = in(reg) nr::__NR_munmap as usize,
-            exit = in(reg) nr::__NR_exit as usize,
+            // Fixed registers: one of the compiler's choice could be r7 in A32 code, which the
+            // first `mov` overwrites.
+            in("r2") nr::__NR_munmap as usize,
+            in("r3") nr::__NR_exit as usize,
             in("r0") addr,
             in("r1") len,
             options(nostack, noreturn),

@@ -285,6 +285,9 @@ pub(crate) unsafe extern "C" fn entry(sp: *const usize) -> ! {
     // through a later `prctl` or `/proc/self/auxv`.
     #[cfg(feature = "param")]
     crate::param::init_from_initial_stack(sp);
+    // The proof `thread::spawn` asks for: this process began here, not in libc's start code.
+    #[cfg(all(feature = "thread", feature = "alloc"))]
+    crate::thread::started_at_barecalls_entry();
     // SAFETY: `sp` is the kernel's initial stack pointer, as `_start` passes it.
     let startup = unsafe { Startup::from_initial_stack(sp) };
     // SAFETY: `main!` defines the symbol with exactly this signature.

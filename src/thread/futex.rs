@@ -83,8 +83,9 @@ pub fn requeue(
 }
 
 /// `FUTEX_CMP_REQUEUE`—As [`requeue`], if `*uaddr == val3` (else `Err(AGAIN)`, and nothing
-/// happens); returns how many waiters it woke and moved together. With no wake (`val` 0) the
-/// count is of the waiters it found: how a caller learns that threads sleep on `uaddr`.
+/// happens); returns how many waiters it woke and moved together. With no wake (`val` 0) and
+/// room to move them all (`val2` `i32::MAX`), the count is of the waiters that slept on
+/// `uaddr`, now on `uaddr2`.
 ///
 /// # References
 ///  - [Linux `FUTEX_CMP_REQUEUE(2const)`](https://man7.org/linux/man-pages/man2/FUTEX_CMP_REQUEUE.2const.html)

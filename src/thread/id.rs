@@ -21,8 +21,10 @@ pub fn gettid() -> Pid {
 /// its thread ID.
 ///
 /// When the thread ends, the kernel writes 0 to the `u32` at `data` (if it is not null) and
-/// wakes one futex waiter on it: that is how a joiner learns that a thread is gone. Null turns
-/// this off. rustix keeps this call in its hidden `runtime` module; here it is public.
+/// wakes one futex waiter on it, with a shared wake (so a waiter must not use
+/// `Flags::PRIVATE`): that is how a joiner learns that a thread is gone. It does so only while
+/// another task shares the memory; the last thread of a process leaves the word as it is.
+/// Null turns this off. rustix keeps this call in its hidden `runtime` module; here it is public.
 ///
 /// # Safety
 ///

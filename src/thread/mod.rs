@@ -15,9 +15,11 @@ mod types;
 
 pub use crate::pid::{Pid, RawPid};
 pub use id::{gettid, set_tid_address};
-pub use raw::{spawn_raw, RawThread, DEFAULT_STACK_SIZE};
+pub use raw::{spawn_raw, RawThread, DEFAULT_STACK_SIZE, MIN_STACK_SIZE};
 pub use sched::{sched_getaffinity, sched_getcpu, sched_setaffinity};
 pub use sched_yield::sched_yield;
+#[cfg(all(feature = "alloc", feature = "rt"))]
+pub(crate) use spawn::started_at_barecalls_entry;
 #[cfg(all(feature = "alloc", feature = "rt"))]
 pub use spawn::{current_id, spawn, Builder, JoinHandle};
 pub use types::CpuSet;

@@ -52,6 +52,9 @@ const THREAD_FLAGS: u32 = k::CLONE_VM
 /// they are first touched, so an unused stack costs address space, not memory.
 pub const DEFAULT_STACK_SIZE: usize = 2 << 20;
 
+/// The smallest stack a thread gets, whatever it asks for: 16 KiB.
+pub const MIN_STACK_SIZE: usize = 16 << 10;
+
 /// A thread started by [`spawn_raw`]: join it ([`RawThread::join`]) or let it go
 /// ([`RawThread::detach`], or drop it), and its stack is freed either way.
 #[derive(Debug)]
@@ -74,9 +77,13 @@ unsafe impl Sync for RawThread {}
 /// detached first unmaps its own stack in the same step. The thread shares the caller's signal
 /// handlers, fds, working directory and thread pointer (no TLS of its own).
 ///
-/// Errors: `Err(NOMEM)` for a stack the kernel will not map (`RLIMIT_AS`, or a size past the
-/// address space), `Err(AGAIN)` for a refused clone (`RLIMIT_NPROC`, a seccomp filter); nothing
-/// is left mapped.
+/// A stack smaller than [`MIN_STACK_SIZE`] gets that much: the thread's first frames need room,
+/// and a fault on the guard page would end the process.
+///
+/// Errors: `Err(NOMEM)` for a stack the kernel will not map (`RLIMIT_AS`, a size past the
+/// address space, or `vm.max_map_count` reached), and the kernel's answer for a refused clone
+/// (`AGAIN` for `RLIMIT_NPROC`, whatever errno a seccomp filter chose); nothing is left
+/// mapped.
 ///
 /// # Safety
 ///
@@ -95,6 +102,7 @@ pub unsafe fn spawn_raw(
 ) -> Result<RawThread> {
     let page = crate::param::page_size();
     let stack = stack_size
+        .max(MIN_STACK_SIZE)
         .checked_next_multiple_of(page)
         .ok_or(Errno::NOMEM)?;
     let control_len = size_of::<Control>().next_multiple_of(page);
@@ -200,12 +208,17 @@ impl RawThread {
     /// Waits for the thread to end, then frees its stack.
     ///
     /// Waits on the kernel's `CLONE_CHILD_CLEARTID` futex: the ID word is cleared only after
-    /// the thread has left its stack for good.
-    pub fn join(self) {
+    /// the thread has left its stack for good. `Err(DEADLK)` when the calling thread is this
+    /// thread, which would wait for ever: it is detached instead.
+    pub fn join(self) -> Result<()> {
+        if self.id == crate::thread::gettid() {
+            return Err(Errno::DEADLK);
+        }
         let control = self.control;
         core::mem::forget(self);
         // SAFETY: the handle was the block's owner, and is gone.
-        unsafe { reap(control) }
+        unsafe { reap(control) };
+        Ok(())
     }
 
     /// Lets the thread go: it frees its own stack when its entry returns (or, if it has

@@ -7,13 +7,24 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether `rt`'s entry started the process. The feature alone proves nothing: cargo adds
+/// features up across a dependency tree, so a std program may have `rt` on and libc's start
+/// code, and its threads' state, all the same.
+static BARECALL_ENTRY: AtomicBool = AtomicBool::new(false);
+
+/// Called by `rt`'s entry, before `main`.
+pub(crate) fn started_at_barecalls_entry() {
+    BARECALL_ENTRY.store(true, Ordering::Relaxed);
+}
 
 /// Starts a thread running `f`, with a [`DEFAULT_STACK_SIZE`] stack; see [`Builder::spawn`].
 ///
 /// ```no_run
 /// # fn main() -> barecall::io::Result<()> {
 /// let handle = barecall::thread::spawn(|| 6 * 7)?;
-/// assert_eq!(handle.join(), 42);
+/// assert_eq!(handle.join()?, 42);
 /// # Ok(())
 /// # }
 /// ```
@@ -66,7 +77,9 @@ impl Builder {
     /// The thread's stack is a mapping of its own with a guard page below, freed when the
     /// thread is joined, or when it ends after its handle was dropped. Errors are
     /// [`spawn_raw`]'s (`NOMEM` for a stack the kernel will not map, `AGAIN` for a refused
-    /// clone), with nothing left behind; the closure is dropped.
+    /// clone), with nothing left behind, and `NOSYS` in a program that did not start at
+    /// barecall's entry (one with libc's start code, whatever its features say); the closure
+    /// is dropped.
     ///
     /// A thread has no thread-local storage of its own yet, and shares the spawner's thread
     /// pointer. When `main` returns, the process ends (`exit_group`), whatever its threads are
@@ -76,6 +89,9 @@ impl Builder {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        if !BARECALL_ENTRY.load(Ordering::Relaxed) {
+            return Err(crate::errno::Errno::NOSYS);
+        }
         let packet = Arc::new(Packet {
             result: UnsafeCell::new(None),
         });
@@ -131,12 +147,15 @@ impl<T> JoinHandle<T> {
     }
 
     /// Waits for the thread to end, frees its stack, and returns what its closure returned.
-    pub fn join(self) -> T {
-        self.raw.join();
+    ///
+    /// `Err(DEADLK)` when the thread joins itself (through a handle it was given), which
+    /// would wait for ever: the thread is detached instead, and frees its stack when it ends.
+    pub fn join(self) -> Result<T> {
+        self.raw.join()?;
         // SAFETY: the thread has ended (the join waited for the kernel's notification), so
         // its write of the slot is done and nothing else reads it.
         match unsafe { (*self.packet.result.get()).take() } {
-            Some(result) => result,
+            Some(result) => Ok(result),
             // The closure ran to its end, or the process would have ended with it.
             None => unreachable!("a joined thread left no result"),
         }

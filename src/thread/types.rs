@@ -161,7 +161,8 @@ flags! {
         /// `FUTEX_CLOCK_REALTIME`: `wait_bitset` measures its timeout against
         /// `CLOCK_REALTIME`, not `CLOCK_MONOTONIC` (`lock_pi`'s always is). The operations the
         /// kernel does not take it with answer `ENOSYS`; which those are has changed between
-        /// versions (Linux 4.5 let `wait` take it; 6.18 refuses it again), so the kernel decides.
+        /// versions (Linux 4.5 let `wait` take it; 6.18, where the tests ran, answers `ENOSYS`), so
+        /// the kernel decides.
         const CLOCK_REALTIME = k::FUTEX_CLOCK_REALTIME;
         /// Bits this version does not name: kept, and passed to the kernel as they are (which
         /// answers an unknown one with `ENOSYS`).

@@ -319,6 +319,7 @@ const THREADS_CHECKS: &[&str] = &[
     "condvar_ping_pong",
     "once_among_racers",
     "stack_too_large",
+    "a_thread_cannot_join_itself",
 ];
 
 fn threads_check_output() -> String {
@@ -386,7 +387,7 @@ pub const SORT_INPUT_FILE: &str = "/sort-input";
 /// `sort` on the real kernels (release build): the digest of 10 MiB of lines (the console
 /// is too slow for the lines themselves) against the host's `LC_ALL=C sort`'s, and the
 /// allocation failure under a small RLIMIT_AS, which under qemu-user could not be set on
-/// the program alone.
+/// the program alone; and, under such a limit too, `threads stack-limit`.
 pub fn vm_sort_checks() -> Result<Vec<OutputCheck>, String> {
     let digest = sort_digest(&host_sort(&sort_input())?);
     Ok(vec![
@@ -401,8 +402,21 @@ pub fn vm_sort_checks() -> Result<Vec<OutputCheck>, String> {
             status: 101,
             ..OutputCheck::new("sort", &[], "")
         },
+        // A thread's stack past RLIMIT_AS: ENOMEM, nothing left behind.
+        OutputCheck {
+            address_space_kib: Some(THREADS_ADDRESS_SPACE_KIB),
+            ..OutputCheck::new(
+                "threads",
+                &["stack-limit"],
+                "threads: a 2 GiB stack under RLIMIT_AS: ENOMEM, nothing left\n",
+            )
+        },
     ])
 }
+
+/// The RLIMIT_AS `threads stack-limit` runs under in the VMs: 512 MiB, room for the program
+/// and a default thread, not for a 2 GiB stack.
+const THREADS_ADDRESS_SPACE_KIB: u64 = 512 << 10;
 
 /// The name `hello` prints for `target`.
 fn arch_name(target: &Target) -> &'static str {
