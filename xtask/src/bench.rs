@@ -61,6 +61,10 @@ const OPS: &[(&str, &str)] = &[
         "`epoll::wait`, one ready event (a pipe), zero timeout",
     ),
     (
+        "futex_wake",
+        "`futex::wake` of one waiter, with none waiting",
+    ),
+    (
         "send_recv",
         "`send` 1 byte on a unix socketpair, then `recv` it",
     ),
