@@ -218,6 +218,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore)] // makes a system call, which Miri cannot run
     fn a_wait_on_a_changed_word_is_again() {
         let word = AtomicU32::new(1);
         assert_eq!(
