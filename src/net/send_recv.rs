@@ -96,9 +96,6 @@ pub fn recvfrom<Fd: AsFd, Buf: Buffer<u8>>(
     // SAFETY: as above.
     let (received, addr) = unsafe { syscalls::recvfrom(fd.as_fd(), (ptr, len), flags)? };
     // SAFETY: the first `min(len, received)` bytes are the kernel's, or zeros under `TRUNC`.
-    Ok((
-        unsafe { buf.assume_init(len.min(received)) },
-        received,
-        addr,
-    ))
+    let filled = unsafe { buf.assume_init(len.min(received)) };
+    Ok((filled, received, addr))
 }
