@@ -56,6 +56,8 @@ fn a_held_mutex_refuses_try_lock_and_wakes_its_sleeper_on_unlock() {
         format!("{mutex:?}"),
         r#"Mutex { data: ["holder", "sleeper"], .. }"#
     );
+    assert_eq!(format!("{:?}", mutex.lock()), r#"["holder", "sleeper"]"#);
+    assert_eq!(format!("{:?}", Condvar::new()), "Condvar { .. }");
     let mut mutex = mutex;
     mutex.get_mut().clear();
     assert!(mutex.try_lock().is_some_and(|g| g.is_empty()));
