@@ -120,12 +120,6 @@ fn run_seed() -> u64 {
     Rng(nanos ^ (u64::from(std::process::id()) << 32)).next()
 }
 
-/// Writes `text` to fd 2 with one `write`, past libtest's capture of the test's output.
-fn raw_stderr(text: &str) {
-    let written = unsafe { libc::write(2, text.as_ptr().cast(), text.len()) };
-    assert_eq!(written, text.len() as isize);
-}
-
 // ---- Operations ------------------------------------------------------------------------------
 
 /// The fd an operation works on: a slot (if it is empty, a number that was just closed), or a
@@ -2002,7 +1996,7 @@ fn random_sequences_match_libc() {
         Err(_) if common::under_qemu_user() => OPS_QEMU,
         Err(_) => OPS_NATIVE,
     };
-    raw_stderr(&format!(
+    common::report(&format!(
         "barecall-differential-seed: {seed:#x} (BARECALL_SEED={seed:#x} repeats this run{})\n",
         if with_v2 {
             ""
@@ -2049,7 +2043,7 @@ fn random_sequences_match_libc() {
             assert!(ok + err > 0, "{function} was never compared");
         }
     }
-    raw_stderr(&format!("barecall-differential-ops: {compared}\n"));
+    common::report(&format!("barecall-differential-ops: {compared}\n"));
 }
 
 // ---- Fixed cases -----------------------------------------------------------------------------

@@ -107,12 +107,6 @@ fn run_seed() -> u64 {
     Rng(nanos ^ (u64::from(std::process::id()) << 32)).next()
 }
 
-/// Writes `text` to fd 2 with one `write`, past libtest's capture of the test's output.
-fn raw_stderr(text: &str) {
-    let written = unsafe { libc::write(2, text.as_ptr().cast(), text.len()) };
-    assert_eq!(written, text.len() as isize);
-}
-
 // ---- Operations ------------------------------------------------------------------------------
 
 /// An fd an operation names: a slot's (a number just freed, if the slot is empty), or a number
@@ -1079,7 +1073,7 @@ fn random_sequences_match_libc() {
         Err(_) if common::under_qemu_user() => OPS_QEMU,
         Err(_) => OPS_NATIVE,
     };
-    raw_stderr(&format!(
+    common::report(&format!(
         "barecall-event-differential-seed: {seed:#x} (BARECALL_SEED={seed:#x} repeats this run)\n"
     ));
     let mut compared = 0;
@@ -1117,7 +1111,7 @@ fn random_sequences_match_libc() {
     for (function, (ok, err)) in &by_function {
         println!("  {function:16} {ok:5} succeeded {err:5} failed, in both");
     }
-    raw_stderr(&format!("barecall-event-differential-ops: {compared}\n"));
+    common::report(&format!("barecall-event-differential-ops: {compared}\n"));
 }
 
 // ---- Fixed cases -----------------------------------------------------------------------------

@@ -133,12 +133,6 @@ fn run_seed() -> u64 {
     Rng(nanos ^ (u64::from(std::process::id()) << 32)).next()
 }
 
-/// Writes `text` to fd 2 with one `write`, past libtest's capture of the test's output.
-fn raw_stderr(text: &str) {
-    let written = unsafe { libc::write(2, text.as_ptr().cast(), text.len()) };
-    assert_eq!(written, text.len() as isize);
-}
-
 // ---- Paths -----------------------------------------------------------------------------------
 
 /// Names in the trees, more than once for the likelier ones. None starts with `..`, so none
@@ -3286,7 +3280,7 @@ fn random_sequences_match_libc() {
         Err(_) if common::under_qemu_user() => OPS_QEMU,
         Err(_) => OPS_NATIVE,
     };
-    raw_stderr(&format!(
+    common::report(&format!(
         "barecall-fs-differential-seed: {seed:#x} (BARECALL_SEED={seed:#x} repeats this run)\n"
     ));
     let dir = scratch_dir();
@@ -3326,7 +3320,7 @@ fn random_sequences_match_libc() {
             assert!(ok + err > 0, "{function} was never compared");
         }
     }
-    raw_stderr(&format!("barecall-fs-differential-ops: {compared}\n"));
+    common::report(&format!("barecall-fs-differential-ops: {compared}\n"));
 }
 
 // ---- Fixed cases -----------------------------------------------------------------------------

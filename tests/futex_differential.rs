@@ -118,12 +118,6 @@ fn run_seed() -> u64 {
     Rng(nanos ^ (u64::from(std::process::id()) << 32)).next()
 }
 
-/// Writes `text` to fd 2 with one `write`, past libtest's capture of the test's output.
-fn raw_stderr(text: &str) {
-    let written = unsafe { libc::write(2, text.as_ptr().cast(), text.len()) };
-    assert_eq!(written, text.len() as isize);
-}
-
 /// The calling thread's ID, through libc.
 fn own_tid() -> u32 {
     let tid = unsafe { libc::gettid() };
@@ -1239,7 +1233,7 @@ fn random_sequences_match_libc() {
         Err(_) if common::under_qemu_user() => OPS_QEMU,
         Err(_) => OPS_NATIVE,
     };
-    raw_stderr(&format!(
+    common::report(&format!(
         "barecall-futex-differential-seed: {seed:#x} (BARECALL_SEED={seed:#x} repeats this run)\n"
     ));
     let mut compared = 0;
@@ -1289,7 +1283,7 @@ fn random_sequences_match_libc() {
             counts.skipped
         );
     }
-    raw_stderr(&format!("barecall-futex-differential-ops: {compared}\n"));
+    common::report(&format!("barecall-futex-differential-ops: {compared}\n"));
 }
 
 // ---- Fixed cases -----------------------------------------------------------------------------

@@ -74,11 +74,6 @@ fn run_seed() -> u64 {
     Rng(nanos ^ (u64::from(std::process::id()) << 32)).next()
 }
 
-fn raw_stderr(text: &str) {
-    let written = unsafe { libc::write(2, text.as_ptr().cast(), text.len()) };
-    assert_eq!(written, text.len() as isize);
-}
-
 fn page() -> usize {
     unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
 }
@@ -499,7 +494,7 @@ fn shrink(mut ops: Vec<Op>) -> (Vec<Op>, String) {
 #[test]
 fn random_sequences_match_libc() {
     let seed = run_seed();
-    raw_stderr(&format!("barecall-mm-differential-seed: {seed}\n"));
+    common::report(&format!("barecall-mm-differential-seed: {seed}\n"));
     let total = std::env::var("BARECALL_MM_DIFFERENTIAL_OPS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -526,5 +521,5 @@ fn random_sequences_match_libc() {
         }
         done += ops.len();
     }
-    raw_stderr(&format!("barecall-mm-differential-ops: {done}\n"));
+    common::report(&format!("barecall-mm-differential-ops: {done}\n"));
 }

@@ -98,12 +98,6 @@ fn run_seed() -> u64 {
     Rng(nanos ^ (u64::from(std::process::id()) << 32)).next()
 }
 
-/// Writes `text` to fd 2 in one `write`, past libtest's capture.
-fn raw_stderr(text: &str) {
-    let written = unsafe { libc::write(2, text.as_ptr().cast(), text.len()) };
-    assert_eq!(written, text.len() as isize);
-}
-
 fn last_errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
@@ -835,7 +829,7 @@ fn random_sequences_match_libc() {
         Err(_) if common::under_qemu_user() => OPS_QEMU,
         Err(_) => OPS_NATIVE,
     };
-    raw_stderr(&format!(
+    common::report(&format!(
         "barecall-net-differential-seed: {seed:#x} (BARECALL_SEED={seed:#x} repeats this run)\n"
     ));
     let mut kinds = vec![
@@ -884,5 +878,5 @@ fn random_sequences_match_libc() {
             assert!(ok + err > 0, "{function} was never compared");
         }
     }
-    raw_stderr(&format!("barecall-net-differential-ops: {compared}\n"));
+    common::report(&format!("barecall-net-differential-ops: {compared}\n"));
 }

@@ -136,11 +136,28 @@ pub fn under_qemu_user() -> bool {
 }
 
 /// Reports test `name` as skipped, with `reason`, on a line the xtask counts:
-/// `barecall-skip: NAME: REASON`. Written straight to fd 2, past libtest's output capture.
+/// `barecall-skip: NAME: REASON`.
 pub fn skip(name: &str, reason: &str) {
-    let line = format!("barecall-skip: {name}: {reason}\n");
+    report(&format!("barecall-skip: {name}: {reason}\n"));
+}
+
+/// Writes `line` (a `barecall-...` line the xtask counts, ending in a newline) straight to
+/// fd 2, past libtest's output capture, and appends it, in one `write`, to the file
+/// `BARECALL_REPORT_FILE` names, if set: the xtask counts that file's lines, which no
+/// interleaving of stdout and stderr can cut.
+pub fn report(line: &str) {
     let written = unsafe { libc::write(2, line.as_ptr().cast(), line.len()) };
-    assert_eq!(written, line.len() as isize);
+    assert_eq!(written, line.len() as isize, "report to stderr");
+    if let Some(path) = std::env::var_os("BARECALL_REPORT_FILE") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("BARECALL_REPORT_FILE={path:?}: {e}"));
+        file.write_all(line.as_bytes())
+            .unwrap_or_else(|e| panic!("BARECALL_REPORT_FILE={path:?}: {e}"));
+    }
 }
 
 /// The fd flags and file status flags of a raw fd, read through libc.

@@ -318,13 +318,20 @@ fn test_command(target: &Target, binary: &TestBinary) -> Command {
 
 /// Runs one test binary (or `cargo test --doc`) under `timeout`, logs its output to
 /// `logs/NAME.log`, and adds what it reported to `outcome`.
+///
+/// The tests' report lines (skips, operation counts) are read from a file of their own,
+/// `logs/NAME.report`, which the tests append to: stdout and stderr arrive through two
+/// pipes, and what is read from them is only as good as their interleaving.
 fn run_and_parse(
     name: &str,
-    command: Command,
+    mut command: Command,
     timeout: Duration,
     logs: &Path,
     outcome: &mut Outcome,
 ) {
+    let report = logs.join(format!("{name}.report"));
+    let _ = std::fs::remove_file(&report);
+    command.env(test_binaries::REPORT_FILE_VARIABLE, &report);
     let finished = match test_binaries::run_bounded(command, timeout) {
         Ok(finished) => finished,
         Err(e) => {
@@ -335,7 +342,12 @@ fn run_and_parse(
     let log = logs.join(format!("{name}.log"));
     let _ = std::fs::write(&log, &finished.output);
     let failed_before = outcome.failed;
-    let reported = parse_binary_output(name, &finished.output, outcome);
+    let reported = parse_results(name, &finished.output, outcome);
+    // No file: the binary reported nothing, which the counts' checks then catch.
+    parse_report_lines(
+        &std::fs::read_to_string(&report).unwrap_or_default(),
+        outcome,
+    );
     let tail = test_binaries::tail(&finished.output, test_binaries::TAIL_LINES);
     if finished.timed_out {
         outcome.problems.push(format!(
@@ -358,13 +370,22 @@ fn run_and_parse(
 
 /// Adds the counts of libtest's `test result:` lines and the `barecall-skip:` and
 /// `barecall-differential-ops:` lines of test binary `name`'s `output` to `outcome`, and the
-/// number of tests it ran to `outcome.binaries`; returns whether it reported a result.
+/// number of tests it ran to `outcome.binaries`; returns whether it reported a result. For a
+/// run whose report lines went to a file of their own, see [`parse_results`] and
+/// [`parse_report_lines`].
 pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> bool {
+    parse_report_lines(output, outcome);
+    parse_results(name, output, outcome)
+}
+
+/// Adds the counts of libtest's `test result:` lines of test binary `name`'s `output` to
+/// `outcome`, the number of tests it ran to `outcome.binaries`, and each panic to its
+/// problems; returns whether it reported a result.
+pub fn parse_results(name: &str, output: &str, outcome: &mut Outcome) -> bool {
     let mut reported = false;
     let mut ran = 0;
     for line in output.lines() {
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("test result: ") {
+        if let Some(rest) = line.trim().strip_prefix("test result: ") {
             reported = true;
             let (passed, failed, ignored) = (
                 count(rest, "passed"),
@@ -375,7 +396,23 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             outcome.failed += failed;
             outcome.ignored += ignored;
             ran += passed + failed + ignored;
-        } else if let Some(ops) = after(line, "barecall-differential-ops: ") {
+        }
+    }
+    if reported {
+        outcome.binaries.insert(name.to_owned(), ran);
+    }
+    for panic in panics(output) {
+        outcome.problems.push(format!("{name}: {panic}"));
+    }
+    reported
+}
+
+/// Adds the tests' own report lines in `text` (`barecall-skip:` and the differentials'
+/// `barecall-*-ops:`) to `outcome`.
+pub fn parse_report_lines(text: &str, outcome: &mut Outcome) {
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(ops) = after(line, "barecall-differential-ops: ") {
             outcome.differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
         } else if let Some(ops) = after(line, "barecall-fs-differential-ops: ") {
             outcome.fs_differential_ops += ops.trim().parse::<u64>().unwrap_or(0);
@@ -392,13 +429,6 @@ pub fn parse_binary_output(name: &str, output: &str, outcome: &mut Outcome) -> b
             outcome.skipped.push((test.to_owned(), reason.to_owned()));
         }
     }
-    if reported {
-        outcome.binaries.insert(name.to_owned(), ran);
-    }
-    for panic in panics(output) {
-        outcome.problems.push(format!("{name}: {panic}"));
-    }
-    reported
 }
 
 /// Each test panic in `output`, with its message and the seed lines of the differentials, so

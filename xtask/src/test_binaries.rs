@@ -17,6 +17,10 @@ const HARNESS_VARIABLE_PREFIXES: &[&str] = &["QEMU_", "BARECALL_", "RUST_TEST_"]
 /// The one such variable the caller may give on purpose: it repeats a differential run.
 pub const SEED_VARIABLE: &str = "BARECALL_SEED";
 
+/// The file the tests append their report lines to (`tests/common`'s `report`), besides
+/// stderr.
+pub const REPORT_FILE_VARIABLE: &str = "BARECALL_REPORT_FILE";
+
 /// How many of its last output lines a binary that timed out or printed no result shows.
 pub const TAIL_LINES: usize = 20;
 
