@@ -8,6 +8,9 @@
 //! - The kernel does not touch the user stack.
 //! - Trap: `brk #1` (SIGTRAP), after every call that must not return and wherever the
 //!   program must end at once: see [`trap_instruction`].
+//! - Threads: `clone(flags, stack, parent_tid, tls, child_tid)`; the thread pointer is
+//!   `tpidr_el0`, written with `msr` (no system call); TLS variant I, past a 16-byte control
+//!   block.
 
 /// Linux discards the SVE state at every syscall: P0..P15 and FFR, and each Z register above its
 /// low 128 bits (`Documentation/arch/arm64/sve.rst`, "System call behaviour"). With the `sve`
@@ -199,6 +202,45 @@ pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
             options(nostack, noreturn),
         )
     }
+}
+
+/// This architecture's TLS layout: variant I, the blocks above the thread pointer
+/// (`tpidr_el0`), past a 16-byte control block.
+#[cfg(feature = "thread")]
+pub(crate) const TLS_VARIANT: super::TlsVariant = super::TlsVariant::AboveTp { gap: 16 };
+
+/// Sets the calling thread's thread pointer: `msr tpidr_el0` (user-writable, no system call).
+/// Returns 0, the raw result of a call that cannot fail.
+///
+/// # Safety
+///
+/// `tp` is what this architecture's TLS layout ([`TLS_VARIANT`]) wants the thread pointer to
+/// address, live for as long as the thread runs, and nothing the thread runs relies on the
+/// thread pointer it had (libc's per-thread state above all).
+///
+/// # References
+///  - [Arm `TPIDR_EL0`](https://developer.arm.com/documentation/ddi0601/latest/AArch64-Registers/TPIDR-EL0--EL0-Read-Write-Software-Thread-ID-Register)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn set_thread_pointer(tp: usize) -> usize {
+    // SAFETY: as this function's contract; the register is the thread's own.
+    unsafe { core::arch::asm!("msr tpidr_el0, {}", in(reg) tp, options(nostack, preserves_flags)) };
+    0
+}
+
+/// The calling thread's thread pointer: `mrs tpidr_el0`, what compiled TLS accesses read.
+///
+/// # References
+///  - [Arm `TPIDR_EL0`](https://developer.arm.com/documentation/ddi0601/latest/AArch64-Registers/TPIDR-EL0--EL0-Read-Write-Software-Thread-ID-Register)
+#[cfg(feature = "thread")]
+#[inline]
+pub fn thread_pointer() -> usize {
+    let tp: usize;
+    // SAFETY: reading the register touches no memory.
+    unsafe {
+        core::arch::asm!("mrs {}, tpidr_el0", out(reg) tp, options(nostack, nomem, preserves_flags))
+    };
+    tp
 }
 
 // Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at

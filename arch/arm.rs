@@ -6,6 +6,9 @@
 //! - The kernel does not touch the user stack.
 //! - Trap: `udf #0` (SIGILL), after every call that must not return and wherever the
 //!   program must end at once: see [`trap_instruction`].
+//! - Threads: `clone(flags, stack, parent_tid, tls, child_tid)`; the thread pointer is
+//!   `TPIDRURO`, set with `__ARM_NR_set_tls` (0xf0005) and read with `mrc p15`; TLS variant I,
+//!   past an 8-byte control block; `__aeabi_read_tp` is provided for code that calls it.
 //! - A 64-bit argument takes an even/odd register pair, low word first: callers insert a pad
 //!   argument where needed (`pread64`) and split offsets into words.
 //! - Thumb-2: r7 is the frame pointer, which rustc refuses as an asm operand; see
@@ -214,6 +217,59 @@ pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
         )
     }
 }
+
+/// This architecture's TLS layout: variant I, the blocks above the thread pointer
+/// (`TPIDRURO`), past an 8-byte control block.
+#[cfg(feature = "thread")]
+pub(crate) const TLS_VARIANT: super::TlsVariant = super::TlsVariant::AboveTp { gap: 8 };
+
+/// Sets the calling thread's thread pointer, `TPIDRURO` (read-only to user code):
+/// `__ARM_NR_set_tls`, an ARM-private call numbered outside the table. Returns the raw result.
+///
+/// # Safety
+///
+/// `tp` is what this architecture's TLS layout ([`TLS_VARIANT`]) wants the thread pointer to
+/// address, live for as long as the thread runs, and nothing the thread runs relies on the
+/// thread pointer it had (libc's per-thread state above all).
+///
+/// # References
+///  - [Linux `set_tls` (`arch/arm/kernel/traps.c`)](https://github.com/torvalds/linux/blob/master/arch/arm/kernel/traps.c)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn set_thread_pointer(tp: usize) -> usize {
+    // SAFETY: as this function's contract; the call writes no user memory.
+    unsafe { arch_syscall!([], linux_raw_sys::general::__ARM_NR_set_tls, tp) }
+}
+
+/// The calling thread's thread pointer: `mrc p15, 0, rX, c13, c0, 3` (`TPIDRURO`), what
+/// compiled TLS accesses read (directly, or through [`__aeabi_read_tp`](#aeabi-read-tp)).
+///
+/// # References
+///  - [Arm `TPIDRURO`](https://developer.arm.com/documentation/ddi0601/latest/AArch32-Registers/TPIDRURO--PL0-Read-Only-Thread-ID-Register)
+#[cfg(feature = "thread")]
+#[inline]
+pub fn thread_pointer() -> usize {
+    let tp: usize;
+    // SAFETY: user code may read TPIDRURO on every ARMv6K and later core; no memory is touched.
+    unsafe {
+        core::arch::asm!("mrc p15, 0, {}, c13, c0, 3", out(reg) tp, options(nostack, nomem, preserves_flags))
+    };
+    tp
+}
+
+// `__aeabi_read_tp` (feature `rt`): the run-time ABI's thread-pointer function, which LLVM's
+// TLS accesses call on this target (it reads `TPIDRURO` itself only when told it may). It
+// returns in r0 and may change nothing else. Weak, so that a libc linked in keeps its own.
+#[cfg(all(feature = "rt", feature = "thread"))]
+core::arch::global_asm!(
+    ".weak __aeabi_read_tp",
+    ".type __aeabi_read_tp, %function",
+    ".arm",
+    "__aeabi_read_tp:",
+    "mrc p15, 0, r0, c13, c0, 3",
+    "bx lr",
+    ".size __aeabi_read_tp, . - __aeabi_read_tp",
+);
 
 // Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at
 // `argc`, then `argv`, `envp` and the auxiliary vector; EABI calls want 8-byte alignment, and

@@ -71,7 +71,24 @@ mod imp;
 pub(crate) use imp::nr;
 pub use imp::syscall1_noreturn;
 #[cfg(feature = "thread")]
-pub use imp::{clone_thread, munmap_and_exit};
+pub(crate) use imp::TLS_VARIANT;
+#[cfg(feature = "thread")]
+pub use imp::{clone_thread, munmap_and_exit, set_thread_pointer, thread_pointer};
+
+/// Where an architecture's ELF TLS blocks lie relative to the thread pointer (Drepper's "ELF
+/// Handling For Thread-Local Storage", section 3.4).
+#[cfg(feature = "thread")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// Each architecture lays out one of the two (the tests, both).
+#[allow(dead_code)]
+pub(crate) enum TlsVariant {
+    /// Variant I: the program's block lies above the thread pointer, `gap` bytes (a control
+    /// block of the ABI's) or more past it.
+    AboveTp { gap: usize },
+    /// Variant II: the program's block lies just below the thread pointer, which addresses a
+    /// control block of `tcb` bytes whose first word points to itself.
+    BelowTp { tcb: usize },
+}
 
 /// Ends the process at once with the architecture's trap instruction (SIGILL; SIGTRAP on
 /// aarch64), running nothing else: for states no program can continue from, as `abort(3)` is

@@ -8,6 +8,8 @@
 //! - The kernel does not touch the user stack.
 //! - Trap: `unimp` (SIGILL), after every call that must not return and wherever the
 //!   program must end at once: see [`trap_instruction`].
+//! - Threads: `clone(flags, stack, parent_tid, tls, child_tid)`; the thread pointer is `tp`,
+//!   an ordinary register the ABI reserves; TLS variant I, at `tp` itself.
 
 /// Linux discards the vector registers across a system call
 /// (<https://docs.kernel.org/arch/riscv/vector.html>, "Vector Register State Across System
@@ -203,6 +205,43 @@ pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
             options(nostack, noreturn),
         )
     }
+}
+
+/// This architecture's TLS layout: variant I, the blocks at the thread pointer (`tp`) itself,
+/// with no control block between.
+#[cfg(feature = "thread")]
+pub(crate) const TLS_VARIANT: super::TlsVariant = super::TlsVariant::AboveTp { gap: 0 };
+
+/// Sets the calling thread's thread pointer: `mv tp` (an ordinary register the ABI reserves,
+/// no system call). Returns 0, the raw result of a call that cannot fail.
+///
+/// # Safety
+///
+/// `tp` is what this architecture's TLS layout ([`TLS_VARIANT`]) wants the thread pointer to
+/// address, live for as long as the thread runs, and nothing the thread runs relies on the
+/// thread pointer it had (libc's per-thread state above all).
+///
+/// # References
+///  - [RISC-V psABI, thread-local storage](https://github.com/riscv-non-isa/riscv-elf-psabi-doc/blob/master/riscv-elf.adoc#thread-local-storage)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn set_thread_pointer(tp: usize) -> usize {
+    // SAFETY: as this function's contract; compiled code never allocates `tp`.
+    unsafe { core::arch::asm!("mv tp, {}", in(reg) tp, options(nostack, nomem, preserves_flags)) };
+    0
+}
+
+/// The calling thread's thread pointer: `tp`, what compiled TLS accesses add their offsets to.
+///
+/// # References
+///  - [RISC-V psABI, thread-local storage](https://github.com/riscv-non-isa/riscv-elf-psabi-doc/blob/master/riscv-elf.adoc#thread-local-storage)
+#[cfg(feature = "thread")]
+#[inline]
+pub fn thread_pointer() -> usize {
+    let tp: usize;
+    // SAFETY: reading a register touches no memory.
+    unsafe { core::arch::asm!("mv {}, tp", out(reg) tp, options(nostack, nomem, preserves_flags)) };
+    tp
 }
 
 // Program entry (feature `rt`). The kernel starts the process here with `sp` pointing at

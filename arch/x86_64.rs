@@ -7,6 +7,9 @@
 //! - The kernel does not touch the user stack.
 //! - Trap: `ud2` (SIGILL), after every call that must not return and wherever the
 //!   program must end at once: see [`trap_instruction`].
+//! - Threads: `clone(flags, stack, parent_tid, child_tid, tls)` (child before tls); the
+//!   thread pointer is `fs`'s base, set and read with `arch_prctl(ARCH_SET_FS/ARCH_GET_FS)`;
+//!   TLS variant II, below a control block whose first word points to itself.
 
 /// Call numbers for `syscall!`: linux-raw-sys's table for this architecture, with the calls
 /// whose 64-bit-offset form has a number of its own renamed to it (none here), and those whose
@@ -150,6 +153,64 @@ pub unsafe fn munmap_and_exit(addr: usize, len: usize) -> ! {
             options(nostack, noreturn),
         )
     }
+}
+
+/// This architecture's TLS layout: variant II, the blocks below a control block that the
+/// thread pointer (`fs`'s base) addresses and whose first word points to itself. 64 bytes of
+/// it, zeroed, cover the fields C code compiled for glibc may read (the stack guard at
+/// `fs:0x28`).
+#[cfg(feature = "thread")]
+pub(crate) const TLS_VARIANT: super::TlsVariant = super::TlsVariant::BelowTp { tcb: 64 };
+
+/// `ARCH_GET_FS` (`asm/prctl.h`), which linux-raw-sys lacks.
+#[cfg(feature = "thread")]
+const ARCH_GET_FS: usize = 0x1003;
+
+/// Sets the calling thread's thread pointer, `fs`'s base: `arch_prctl(ARCH_SET_FS, tp)`.
+/// Returns the raw result.
+///
+/// # Safety
+///
+/// `tp` is what this architecture's TLS layout ([`TLS_VARIANT`]) wants the thread pointer to
+/// address, live for as long as the thread runs, and nothing the thread runs relies on the
+/// thread pointer it had (libc's per-thread state above all).
+///
+/// # References
+///  - [Linux `arch_prctl(2)`](https://man7.org/linux/man-pages/man2/arch_prctl.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub unsafe fn set_thread_pointer(tp: usize) -> usize {
+    // SAFETY: as this function's contract; the call writes no user memory.
+    unsafe {
+        arch_syscall!(
+            [],
+            nr::__NR_arch_prctl,
+            linux_raw_sys::general::ARCH_SET_FS as usize,
+            tp
+        )
+    }
+}
+
+/// The calling thread's thread pointer, `fs`'s base: `arch_prctl(ARCH_GET_FS)`. Reading the
+/// control block's self pointer (`fs:0`) would be one instruction, but faults in a thread
+/// whose base was never set; `rdfsbase` needs a kernel and CPU that allow it.
+///
+/// # References
+///  - [Linux `arch_prctl(2)`](https://man7.org/linux/man-pages/man2/arch_prctl.2.html)
+#[cfg(feature = "thread")]
+#[inline]
+pub fn thread_pointer() -> usize {
+    let mut tp = 0usize;
+    // SAFETY: the kernel writes one word, into `tp`; it cannot fail for a valid pointer.
+    unsafe {
+        arch_syscall!(
+            [],
+            nr::__NR_arch_prctl,
+            ARCH_GET_FS,
+            core::ptr::addr_of_mut!(tp) as usize
+        )
+    };
+    tp
 }
 
 // Program entry (feature `rt`). The kernel starts the process here with `rsp` pointing at

@@ -253,3 +253,27 @@ fn cpu_sets_hold_what_is_put_in_them() {
 fn setting_a_cpu_past_the_end_panics_as_rustixs_does() {
     CpuSet::new().set(CpuSet::MAX_CPU);
 }
+
+/// In a program with libc the thread pointer is libc's: each thread's own, never null, the
+/// same on every read, and (where the ABI says exactly what it addresses) libc's own value.
+#[test]
+fn thread_pointer_is_each_threads_own() {
+    let main = thread::tls::thread_pointer() as usize;
+    assert_ne!(main, 0);
+    assert_eq!(thread::tls::thread_pointer() as usize, main);
+    // glibc's `pthread_self` is the thread control block, which x86_64's `fs` addresses.
+    #[cfg(target_arch = "x86_64")]
+    assert_eq!(main, unsafe { libc::pthread_self() } as usize);
+    let others: Vec<usize> = (0..4)
+        .map(|_| std::thread::spawn(|| thread::tls::thread_pointer() as usize))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|handle| handle.join().expect("thread"))
+        .collect();
+    // Threads that have ended may hand their memory on to later ones, so only the main
+    // thread, alive throughout, is sure to differ from all of them.
+    assert!(
+        others.iter().all(|&tp| tp != 0 && tp != main),
+        "{others:x?} vs {main:x}"
+    );
+}

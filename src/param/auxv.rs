@@ -18,6 +18,8 @@ use core::ptr::null_mut;
 use core::sync::atomic::{AtomicPtr, AtomicU8, AtomicUsize, Ordering};
 
 const AT_NULL: usize = 0;
+const AT_PHDR: usize = 3;
+const AT_PHNUM: usize = 5;
 const AT_PAGESZ: usize = 6;
 const AT_HWCAP: usize = 16;
 const AT_CLKTCK: usize = 17;
@@ -31,6 +33,8 @@ static CLKTCK: AtomicUsize = AtomicUsize::new(0);
 static HWCAP: AtomicUsize = AtomicUsize::new(0);
 static HWCAP2: AtomicUsize = AtomicUsize::new(0);
 static EXECFN: AtomicPtr<c_char> = AtomicPtr::new(null_mut());
+static PHDR: AtomicUsize = AtomicUsize::new(0);
+static PHNUM: AtomicUsize = AtomicUsize::new(0);
 
 /// The values the program gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +44,8 @@ struct Values {
     hwcap: usize,
     hwcap2: usize,
     execfn: usize,
+    phdr: usize,
+    phnum: usize,
 }
 
 /// What the pairs say, up to `AT_NULL`, with the fallbacks for what they do not.
@@ -50,6 +56,8 @@ fn parse(pairs: impl Iterator<Item = (usize, usize)>) -> Values {
         hwcap: 0,
         hwcap2: 0,
         execfn: 0,
+        phdr: 0,
+        phnum: 0,
     };
     for (key, value) in pairs {
         match key {
@@ -59,6 +67,8 @@ fn parse(pairs: impl Iterator<Item = (usize, usize)>) -> Values {
             AT_HWCAP => v.hwcap = value,
             AT_HWCAP2 => v.hwcap2 = value,
             AT_EXECFN => v.execfn = value,
+            AT_PHDR => v.phdr = value,
+            AT_PHNUM => v.phnum = value,
             _ => {}
         }
     }
@@ -79,6 +89,8 @@ fn store(pairs: impl Iterator<Item = (usize, usize)>) {
     HWCAP.store(v.hwcap, Ordering::Relaxed);
     HWCAP2.store(v.hwcap2, Ordering::Relaxed);
     EXECFN.store(v.execfn as *mut c_char, Ordering::Relaxed);
+    PHDR.store(v.phdr, Ordering::Relaxed);
+    PHNUM.store(v.phnum, Ordering::Relaxed);
     STATE.store(1, Ordering::Release);
 }
 
@@ -223,6 +235,15 @@ pub fn linux_execfn() -> &'static CStr {
     }
 }
 
+/// `(getauxval(AT_PHDR), getauxval(AT_PHNUM))`: where the program's headers are in memory,
+/// and how many; `(0, 0)` without the auxiliary vector (see [`page_size`]). For the TLS
+/// template (`thread`).
+#[cfg(feature = "thread")]
+pub(crate) fn program_headers() -> (usize, usize) {
+    ensure();
+    (PHDR.load(Ordering::Relaxed), PHNUM.load(Ordering::Relaxed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,7 +256,7 @@ mod tests {
     fn parse_reads_an_initial_stack() {
         let name = c"/bin/x";
         // argc 1, argv[0], null; one environment string, null; the auxiliary vector.
-        let stack: [usize; 18] = [
+        let stack: [usize; 22] = [
             1,
             name.as_ptr() as usize,
             0,
@@ -251,6 +272,10 @@ mod tests {
             3,
             AT_EXECFN,
             name.as_ptr() as usize,
+            AT_PHDR,
+            0x40_0040,
+            AT_PHNUM,
+            9,
             AT_NULL,
             0,
             AT_PAGESZ,
@@ -265,7 +290,9 @@ mod tests {
                 clktck: 250,
                 hwcap: 0xabc,
                 hwcap2: 3,
-                execfn: name.as_ptr() as usize
+                execfn: name.as_ptr() as usize,
+                phdr: 0x40_0040,
+                phnum: 9,
             }
         );
     }
@@ -285,7 +312,9 @@ mod tests {
                 clktck: 100,
                 hwcap: 0,
                 hwcap2: 0,
-                execfn: 0
+                execfn: 0,
+                phdr: 0,
+                phnum: 0,
             }
         );
         // A page size that is not a power of two is not believed.

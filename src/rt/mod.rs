@@ -285,6 +285,15 @@ pub(crate) unsafe extern "C" fn entry(sp: *const usize) -> ! {
     // through a later `prctl` or `/proc/self/auxv`.
     #[cfg(feature = "param")]
     crate::param::init_from_initial_stack(sp);
+    // Every thread's TLS, the main one's first; nothing has touched a thread-local yet. A
+    // program whose thread-locals cannot exist cannot run: it ends here, as above.
+    #[cfg(feature = "thread")]
+    {
+        // SAFETY: no libc, nothing ran before this but the kernel, and this is the only call.
+        if unsafe { crate::thread::tls::init_main_thread() }.is_err() {
+            crate::raw::trap();
+        }
+    }
     // The proof `thread::spawn` asks for: this process began here, not in libc's start code.
     #[cfg(all(feature = "thread", feature = "alloc"))]
     crate::thread::started_at_barecalls_entry();

@@ -11,6 +11,7 @@ mod sched_yield;
 #[cfg(all(feature = "alloc", feature = "rt"))]
 mod spawn;
 pub(crate) mod syscalls;
+pub mod tls;
 mod types;
 
 pub use crate::pid::{Pid, RawPid};

@@ -37,8 +37,7 @@ struct Control {
 }
 
 /// The flags of a thread: everything shared but the stack, the kernel told where to write the
-/// ID and where to clear it. No `CLONE_SETTLS`: a raw thread has the thread pointer of the
-/// thread that made it.
+/// ID and where to clear it. `CLONE_SETTLS` is added where the thread gets TLS of its own.
 const THREAD_FLAGS: u32 = k::CLONE_VM
     | k::CLONE_FS
     | k::CLONE_FILES
@@ -75,7 +74,10 @@ unsafe impl Sync for RawThread {}
 /// `clone(CLONE_VM | CLONE_THREAD | ...)` on a fresh anonymous mapping; no allocator is used.
 /// When `entry` returns, the thread ends (`exit`, not `exit_group`); a thread that was
 /// detached first unmaps its own stack in the same step. The thread shares the caller's signal
-/// handlers, fds, working directory and thread pointer (no TLS of its own).
+/// handlers, fds and working directory. Its thread-locals are its own when the main thread's
+/// TLS is barecall's ([`tls::init_main_thread`](super::tls::init_main_thread), which `rt`'s
+/// entry calls): a fresh copy of the program's template, in the same mapping as the stack.
+/// Otherwise (a program with libc) it shares the caller's thread pointer.
 ///
 /// A stack smaller than [`MIN_STACK_SIZE`] gets that much: the thread's first frames need room,
 /// and a fault on the guard page would end the process.
@@ -105,7 +107,13 @@ pub unsafe fn spawn_raw(
         .max(MIN_STACK_SIZE)
         .checked_next_multiple_of(page)
         .ok_or(Errno::NOMEM)?;
-    let control_len = size_of::<Control>().next_multiple_of(page);
+    // Above the stack: the block, then the thread's TLS area (if it gets one).
+    let tls = crate::thread::tls::for_new_thread();
+    let control_len = tls
+        .map_or(Some(0), |(_, layout)| layout.size.checked_add(layout.align))
+        .and_then(|len| len.checked_add(size_of::<Control>()))
+        .and_then(|len| len.checked_next_multiple_of(page))
+        .ok_or(Errno::NOMEM)?;
     let map_len = stack
         .checked_add(page)
         .and_then(|len| len.checked_add(control_len))
@@ -137,6 +145,16 @@ pub unsafe fn spawn_raw(
     }
     // The stack grows down from just below the block, 16-byte aligned as every ABI wants.
     let stack_top = control as usize;
+    let (flags, tp) = match tls {
+        Some((template, layout)) => {
+            let area = (stack_top + size_of::<Control>()).next_multiple_of(layout.align);
+            // SAFETY: the aligned area and its `layout.size` bytes lie in the mapping's top
+            // pages (reserved above with `align` to spare), zeroed and used by nothing else.
+            let tp = unsafe { crate::thread::tls::instantiate(&template, area, &layout) };
+            (THREAD_FLAGS | k::CLONE_SETTLS, tp)
+        }
+        None => (THREAD_FLAGS, 0),
+    };
     // SAFETY: a thread sharing this address space, told to write its ID into the block's `tid`
     // (live until the thread is joined or frees it); the stack is the mapping's, which no one
     // else uses; `thread_start` never returns, and calls only barecall (the caller vouches
@@ -144,10 +162,10 @@ pub unsafe fn spawn_raw(
     let raw = unsafe {
         let tid = core::ptr::addr_of!((*control).tid) as usize;
         crate::raw::clone_thread(
-            THREAD_FLAGS as usize,
+            flags as usize,
             stack_top,
             tid,
-            0,
+            tp,
             tid,
             thread_start,
             control as usize,

@@ -320,6 +320,8 @@ const THREADS_CHECKS: &[&str] = &[
     "once_among_racers",
     "stack_too_large",
     "a_thread_cannot_join_itself",
+    "thread_locals_of_c",
+    "a_refused_clone_leaks_nothing",
 ];
 
 fn threads_check_output() -> String {

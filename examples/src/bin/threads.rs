@@ -89,7 +89,7 @@ fn parse(digits: &[u8]) -> Option<usize> {
 type Check = fn() -> Result<(), String>;
 
 fn check() -> i32 {
-    let checks: [(&str, Check); 9] = [
+    let checks: [(&str, Check); 11] = [
         ("spawn_join_one_at_a_time", spawn_join_one_at_a_time),
         ("spawn_join_eight_at_a_time", spawn_join_eight_at_a_time),
         ("thread_ids", thread_ids),
@@ -102,6 +102,11 @@ fn check() -> i32 {
         ("once_among_racers", once_among_racers),
         ("stack_too_large", stack_too_large),
         ("a_thread_cannot_join_itself", a_thread_cannot_join_itself),
+        ("thread_locals_of_c", thread_locals_of_c),
+        (
+            "a_refused_clone_leaks_nothing",
+            a_refused_clone_leaks_nothing,
+        ),
     ];
     let mut failed = 0;
     for (name, check) in checks {
@@ -250,6 +255,181 @@ fn thread_ids() -> Result<(), String> {
     }
     if main_id.as_raw_pid() != barecall::process::getpid().as_raw_pid() {
         return Err(String::from("the first thread's ID is not the process ID"));
+    }
+    Ok(())
+}
+
+/// A clone the kernel refuses (`RLIMIT_NPROC` 0, for a user it binds: not root, so root
+/// becomes `nobody` first) is `Err(AGAIN)` from `spawn`, with no mapping left behind. In a
+/// forked child, which the limit and the user change cannot outlive.
+fn a_refused_clone_leaks_nothing() -> Result<(), String> {
+    use barecall::process::{Resource, Rlimit};
+    use barecall::raw::{syscall1, syscall4, syscall5};
+    use linux_raw_sys::general as k;
+    #[cfg(target_arch = "arm")]
+    const SETUID: u32 = k::__NR_setuid32;
+    #[cfg(not(target_arch = "arm"))]
+    const SETUID: u32 = k::__NR_setuid;
+    // SAFETY: clone with only SIGCHLD is fork: the child has a copy of this memory and no
+    // other thread (every check joins or waits for its threads), and ends with `exit`.
+    let pid = unsafe { syscall5(k::__NR_clone, k::SIGCHLD as usize, 0, 0, 0, 0) };
+    if pid == 0 {
+        let code = (|| {
+            // SAFETY: setuid changes only this process's credentials.
+            if barecall::process::getuid().is_root() && unsafe { syscall1(SETUID, 65534) } != 0 {
+                return 3;
+            }
+            let none = Rlimit {
+                current: Some(0),
+                maximum: Some(0),
+            };
+            if barecall::process::setrlimit(Resource::Nproc, none).is_err() {
+                return 4;
+            }
+            let before = mappings();
+            let refused = thread::spawn(|| ());
+            let after = mappings();
+            match refused {
+                Err(barecall::io::Errno::AGAIN) if before == after => 0,
+                Err(barecall::io::Errno::AGAIN) => 5,
+                Err(_) => 6,
+                Ok(_) => 7,
+            }
+        })();
+        barecall::process::exit(code);
+    }
+    if pid > -4096_isize as usize {
+        return Err(format!("fork: errno {}", pid.wrapping_neg()));
+    }
+    let mut status: i32 = 0;
+    // SAFETY: wait4 writes one int through the pointer, which is live and writable.
+    let waited = unsafe { syscall4(k::__NR_wait4, pid, &mut status as *mut i32 as usize, 0, 0) };
+    if waited != pid {
+        return Err(format!("wait4: {waited:#x}"));
+    }
+    match (status & 0x7f, (status >> 8) & 0xff) {
+        (0, 0) => Ok(()),
+        (0, 3) => Err(String::from("setuid(nobody) failed")),
+        (0, 4) => Err(String::from("setrlimit(RLIMIT_NPROC, 0) failed")),
+        (0, 5) => Err(String::from("Err(AGAIN), but the mappings changed")),
+        (0, 6) => Err(String::from("an error other than AGAIN")),
+        (0, 7) => Err(String::from("the clone was not refused")),
+        (0, code) => Err(format!("the child exited with {code}")),
+        (signal, _) => Err(format!("the child died of signal {signal}")),
+    }
+}
+
+// `c/tls.c`, compiled by the target's gcc (`build.rs`).
+extern "C" {
+    fn c_tls_tdata() -> i32;
+    fn c_tls_set_tdata(value: i32);
+    fn c_tls_tbss() -> core::ffi::c_long;
+    fn c_tls_set_tbss(value: core::ffi::c_long);
+    fn c_tls_tdata_address() -> *mut i32;
+    fn c_tls_aligned() -> *const [u8; 3];
+}
+
+/// What a thread sees of C's thread-locals: `.tdata`'s and `.tbss`'s values, the 64-byte
+/// aligned array's address and bytes, `c_tdata`'s address, its thread pointer.
+#[derive(Debug)]
+struct CThreadLocals {
+    tdata: i32,
+    tbss: core::ffi::c_long,
+    aligned_at: usize,
+    aligned: [u8; 3],
+    address: usize,
+    tp: usize,
+}
+
+fn c_thread_locals() -> CThreadLocals {
+    // SAFETY: the C functions only read the calling thread's own variables.
+    unsafe {
+        let aligned = c_tls_aligned();
+        CThreadLocals {
+            tdata: c_tls_tdata(),
+            tbss: c_tls_tbss(),
+            aligned_at: aligned as usize,
+            aligned: *aligned,
+            address: c_tls_tdata_address() as usize,
+            tp: thread::tls::thread_pointer() as usize,
+        }
+    }
+}
+
+/// Fresh thread-locals: `.tdata`'s initial values, `.tbss` zero, the alignment kept.
+fn fresh(seen: &CThreadLocals, who: &str) -> Result<(), String> {
+    if seen.tdata != 42
+        || seen.tbss != 0
+        || seen.aligned != [1, 2, 3]
+        || !seen.aligned_at.is_multiple_of(64)
+    {
+        return Err(format!("{who} sees {seen:x?}, not fresh thread-locals"));
+    }
+    Ok(())
+}
+
+/// C's `__thread` variables: the main thread's as the program's template says, each new
+/// thread's a fresh copy of the template (not of the main thread's current values), its own,
+/// and left alone by the others.
+fn thread_locals_of_c() -> Result<(), String> {
+    let main = c_thread_locals();
+    fresh(&main, "the main thread")?;
+    // SAFETY: the main thread's own variables.
+    unsafe {
+        c_tls_set_tdata(7);
+        c_tls_set_tbss(-1);
+    }
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            thread::spawn(move || {
+                let seen = c_thread_locals();
+                // SAFETY: this thread's own variables.
+                unsafe {
+                    c_tls_set_tdata(100 + i);
+                    c_tls_set_tbss(core::ffi::c_long::from(i));
+                }
+                thread::sched_yield();
+                // SAFETY: as above.
+                let kept = unsafe { (c_tls_tdata(), c_tls_tbss()) };
+                (seen, kept, thread::gettid())
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("spawn: {e}"))?;
+    let mut addresses = alloc::vec![main.address];
+    let mut pointers = alloc::vec![main.tp];
+    for (i, handle) in (0..).zip(handles) {
+        let reported = handle.thread_id();
+        let (seen, kept, id) = joined(handle)?;
+        fresh(&seen, &format!("thread {i}"))?;
+        if kept != (100 + i, core::ffi::c_long::from(i)) {
+            return Err(format!(
+                "thread {i} wrote {}, {i} and read back {kept:?}",
+                100 + i
+            ));
+        }
+        if id != reported {
+            return Err(format!(
+                "thread {i} saw ID {id:?}, its handle says {reported:?}"
+            ));
+        }
+        addresses.push(seen.address);
+        pointers.push(seen.tp);
+    }
+    // SAFETY: the main thread's own variables.
+    let main_after = unsafe { (c_tls_tdata(), c_tls_tbss()) };
+    if main_after != (7, -1) {
+        return Err(format!("the main thread's values became {main_after:?}"));
+    }
+    for (what, list) in [
+        ("c_tdata's addresses", &mut addresses),
+        ("thread pointers", &mut pointers),
+    ] {
+        list.sort_unstable();
+        list.dedup();
+        if list.len() != 9 || list[0] == 0 {
+            return Err(format!("{what} repeat or are null: {list:x?}"));
+        }
     }
     Ok(())
 }
