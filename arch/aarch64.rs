@@ -214,7 +214,7 @@ pub(crate) const TLS_VARIANT: super::TlsVariant = super::TlsVariant::AboveTp { g
 ///
 /// # Safety
 ///
-/// `tp` is what this architecture's TLS layout ([`TLS_VARIANT`]) wants the thread pointer to
+/// `tp` is what this architecture's TLS layout (`TLS_VARIANT`) wants the thread pointer to
 /// address, live for as long as the thread runs, and nothing the thread runs relies on the
 /// thread pointer it had (libc's per-thread state above all).
 ///

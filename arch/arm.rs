@@ -228,7 +228,7 @@ pub(crate) const TLS_VARIANT: super::TlsVariant = super::TlsVariant::AboveTp { g
 ///
 /// # Safety
 ///
-/// `tp` is what this architecture's TLS layout ([`TLS_VARIANT`]) wants the thread pointer to
+/// `tp` is what this architecture's TLS layout (`TLS_VARIANT`) wants the thread pointer to
 /// address, live for as long as the thread runs, and nothing the thread runs relies on the
 /// thread pointer it had (libc's per-thread state above all).
 ///
@@ -242,7 +242,7 @@ pub unsafe fn set_thread_pointer(tp: usize) -> usize {
 }
 
 /// The calling thread's thread pointer: `mrc p15, 0, rX, c13, c0, 3` (`TPIDRURO`), what
-/// compiled TLS accesses read (directly, or through [`__aeabi_read_tp`](#aeabi-read-tp)).
+/// compiled TLS accesses read (directly, or through `__aeabi_read_tp`).
 ///
 /// # References
 ///  - [Arm `TPIDRURO`](https://developer.arm.com/documentation/ddi0601/latest/AArch32-Registers/TPIDRURO--PL0-Read-Only-Thread-ID-Register)

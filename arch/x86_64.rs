@@ -171,7 +171,7 @@ const ARCH_GET_FS: usize = 0x1003;
 ///
 /// # Safety
 ///
-/// `tp` is what this architecture's TLS layout ([`TLS_VARIANT`]) wants the thread pointer to
+/// `tp` is what this architecture's TLS layout (`TLS_VARIANT`) wants the thread pointer to
 /// address, live for as long as the thread runs, and nothing the thread runs relies on the
 /// thread pointer it had (libc's per-thread state above all).
 ///

@@ -253,7 +253,7 @@ impl DirEntry {
         &self.name
     }
 
-    /// The position after this entry (`d_off`): an opaque cookie for [`Dir::seek`].
+    /// The position after this entry (`d_off`): an opaque cookie for `Dir::seek` (on 64-bit targets).
     #[inline]
     pub fn offset(&self) -> i64 {
         self.d_off
