@@ -209,9 +209,14 @@ fn close_pipe(pipe: [libc::c_int; 2]) {
 }
 
 impl World {
+    /// A region of [`PAGES`] inaccessible pages, mapped through barecall or libc, between two
+    /// guard pages that no VMA can merge with (shared mappings, which have a file behind them):
+    /// otherwise the two worlds, which the kernel places next to each other, can share VMAs,
+    /// and an operation in one changes what `mremap` finds in the other.
     fn new(barecall: bool) -> Self {
-        let len = PAGES * page();
-        let base = if barecall {
+        let p = page();
+        let len = (PAGES + 2) * p;
+        let reserved = if barecall {
             unsafe { mm::mmap_anonymous(null_mut(), len, ProtFlags::empty(), MapFlags::PRIVATE) }
                 .expect("reserve")
         } else {
@@ -228,8 +233,14 @@ impl World {
             assert_ne!(base, libc::MAP_FAILED);
             base
         };
+        for guard in [0, PAGES + 1] {
+            let at = (reserved as usize + guard * p) as *mut c_void;
+            let flags = libc::MAP_SHARED | libc::MAP_ANONYMOUS | libc::MAP_FIXED;
+            let got = unsafe { libc::mmap(at, p, 0, flags, -1, 0) };
+            assert_eq!(got, at, "guard page");
+        }
         Self {
-            base,
+            base: (reserved as usize + p) as *mut c_void,
             pipe: std::cell::Cell::new(new_pipe()),
         }
     }
@@ -287,7 +298,10 @@ impl World {
 impl Drop for World {
     fn drop(&mut self) {
         unsafe {
-            libc::munmap(self.base, PAGES * page());
+            libc::munmap(
+                (self.base as usize - page()) as *mut c_void,
+                (PAGES + 2) * page(),
+            );
         }
         close_pipe(self.pipe.get());
     }
