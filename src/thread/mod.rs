@@ -10,6 +10,7 @@ mod sched;
 mod sched_yield;
 #[cfg(all(feature = "alloc", feature = "rt"))]
 mod spawn;
+mod stack_cache;
 pub(crate) mod syscalls;
 pub mod tls;
 mod types;
@@ -23,4 +24,5 @@ pub use sched_yield::sched_yield;
 pub(crate) use spawn::started_at_barecalls_entry;
 #[cfg(all(feature = "alloc", feature = "rt"))]
 pub use spawn::{current_id, spawn, Builder, JoinHandle};
+pub use stack_cache::{free_cached_stacks, CACHED_STACKS};
 pub use types::CpuSet;

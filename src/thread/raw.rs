@@ -5,6 +5,7 @@
 use crate::errno::{Errno, Result};
 use crate::mm::{MapFlags, MprotectFlags, ProtFlags};
 use crate::thread::futex::{self, Flags};
+use crate::thread::stack_cache;
 use crate::thread::Pid;
 use core::ffi::c_void;
 use core::mem::size_of;
@@ -71,9 +72,10 @@ unsafe impl Sync for RawThread {}
 /// Starts a thread that runs `entry(arg)` on a stack of `stack_size` bytes (rounded up to
 /// whole pages) of its own, with a guard page below it, and returns its handle.
 ///
-/// `clone(CLONE_VM | CLONE_THREAD | ...)` on a fresh anonymous mapping; no allocator is used.
-/// When `entry` returns, the thread ends (`exit`, not `exit_group`); a thread that was
-/// detached first unmaps its own stack in the same step. The thread shares the caller's signal
+/// `clone(CLONE_VM | CLONE_THREAD | ...)` on an anonymous mapping, fresh or one a joined
+/// thread of the same stack size left ([`free_cached_stacks`](super::free_cached_stacks) says
+/// more); no allocator is used. When `entry` returns, the thread ends (`exit`, not
+/// `exit_group`); a thread that was detached first unmaps its own stack in the same step. The thread shares the caller's signal
 /// handlers, fds and working directory. Its thread-locals are its own when the main thread's
 /// TLS is barecall's ([`tls::init_main_thread`](super::tls::init_main_thread), which `rt`'s
 /// entry calls): a fresh copy of the program's template, in the same mapping as the stack.
@@ -118,18 +120,23 @@ pub unsafe fn spawn_raw(
         .checked_add(page)
         .and_then(|len| len.checked_add(control_len))
         .ok_or(Errno::NOMEM)?;
-    let prot = ProtFlags::READ | ProtFlags::WRITE;
-    let flags = MapFlags::PRIVATE | MapFlags::NORESERVE | MapFlags::STACK;
-    // SAFETY: a new mapping at an address of the kernel's choice replaces nothing.
-    let map = unsafe { crate::mm::syscalls::mmap(null_mut(), map_len, prot, flags, None, 0)? };
+    let (map, reused) = match stack_cache::take(map_len) {
+        Some(map) => (map, true),
+        None => (map_stack(map_len, page)?, false),
+    };
+    // On failure the mapping goes back where it came from: nothing is left behind, and
+    // nothing the cache held is lost.
     let unmap = |errno| {
-        // SAFETY: the mapping was made above and nothing uses it.
-        let _ = unsafe { crate::mm::syscalls::munmap(map, map_len) };
+        // SAFETY: the mapping is this call's (made or taken above), and nothing uses it.
+        unsafe {
+            if reused {
+                stack_cache::give_back(map, map_len);
+            } else {
+                let _ = crate::mm::syscalls::munmap(map, map_len);
+            }
+        }
         errno
     };
-    // The guard page: a stack overflow faults instead of running into other memory.
-    // SAFETY: the lowest page of the new mapping, which nothing uses.
-    unsafe { crate::mm::syscalls::mprotect(map, page, MprotectFlags::empty()) }.map_err(unmap)?;
     let top = map as usize + map_len;
     let control = (top - control_len) as *mut Control;
     // SAFETY: the block's page is in the mapping, writable and aligned (page-aligned).
@@ -148,6 +155,10 @@ pub unsafe fn spawn_raw(
     let (flags, tp) = match tls {
         Some((template, layout)) => {
             let area = (stack_top + size_of::<Control>()).next_multiple_of(layout.align);
+            if reused {
+                // SAFETY: as below; a reused area holds its last thread's values.
+                unsafe { core::ptr::write_bytes(area as *mut u8, 0, layout.size) };
+            }
             // SAFETY: the aligned area and its `layout.size` bytes lie in the mapping's top
             // pages (reserved above with `align` to spare), zeroed and used by nothing else.
             let tp = unsafe { crate::thread::tls::instantiate(&template, area, &layout) };
@@ -179,6 +190,23 @@ pub unsafe fn spawn_raw(
         control: unsafe { NonNull::new_unchecked(control) },
         id,
     })
+}
+
+/// A fresh mapping of `len` bytes for a thread, with its lowest page (of `page` bytes) a guard:
+/// a stack overflow faults instead of running into other memory.
+fn map_stack(len: usize, page: usize) -> Result<*mut c_void> {
+    let prot = ProtFlags::READ | ProtFlags::WRITE;
+    let flags = MapFlags::PRIVATE | MapFlags::NORESERVE | MapFlags::STACK;
+    // SAFETY: a new mapping at an address of the kernel's choice replaces nothing.
+    let map = unsafe { crate::mm::syscalls::mmap(null_mut(), len, prot, flags, None, 0)? };
+    // SAFETY: the lowest page of the new mapping, which nothing uses.
+    if let Err(errno) = unsafe { crate::mm::syscalls::mprotect(map, page, MprotectFlags::empty()) }
+    {
+        // SAFETY: the mapping was made above and nothing uses it.
+        let _ = unsafe { crate::mm::syscalls::munmap(map, len) };
+        return Err(errno);
+    }
+    Ok(map)
 }
 
 /// Where every raw thread starts, on its new stack: runs the entry, then ends the thread,
@@ -223,7 +251,8 @@ impl RawThread {
         self.id
     }
 
-    /// Waits for the thread to end, then frees its stack.
+    /// Waits for the thread to end, then frees its stack (or keeps the mapping for the next
+    /// spawn: see [`free_cached_stacks`](super::free_cached_stacks)).
     ///
     /// Waits on the kernel's `CLONE_CHILD_CLEARTID` futex: the ID word is cleared only after
     /// the thread has left its stack for good. `Err(DEADLK)` when the calling thread is this
@@ -260,8 +289,8 @@ impl Drop for RawThread {
     }
 }
 
-/// Waits for the thread of `control` to end (the kernel clears its ID word), then unmaps its
-/// mapping.
+/// Waits for the thread of `control` to end (the kernel clears its ID word), then gives its
+/// mapping to the stack cache (which unmaps it when full).
 ///
 /// # Safety
 ///
@@ -281,5 +310,5 @@ unsafe fn reap(control: NonNull<Control>) {
     let _ = block.state.load(Ordering::Acquire);
     let (map, len) = (block.map, block.map_len);
     // SAFETY: the thread has ended, and the caller owns the rest: nothing uses the mapping.
-    let _ = unsafe { crate::mm::syscalls::munmap(map, len) };
+    unsafe { super::stack_cache::give_back(map, len) };
 }
