@@ -1,12 +1,26 @@
 //! With feature `threads`, compiles `c/tls.c` with the target's C compiler (the cross gcc
 //! that links these programs) and links it into the `threads` example, whose TLS check reads
-//! C's `__thread` variables.
+//! C's `__thread` variables; and says whether `#[thread_local]` may be checked too.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=c/tls.c");
+    // `#[thread_local]` is unstable: the `threads` example checks it where the compiler takes
+    // unstable features (a nightly, or any with `RUSTC_BOOTSTRAP=1`, which the xtask sets).
+    println!("cargo:rustc-check-cfg=cfg(barecall_thread_local)");
+    println!("cargo:rerun-if-env-changed=RUSTC_BOOTSTRAP");
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let version = Command::new(rustc)
+        .arg("-V")
+        .output()
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    let nightly = String::from_utf8_lossy(&version).contains("nightly");
+    if nightly || std::env::var_os("RUSTC_BOOTSTRAP").is_some_and(|v| v == "1") {
+        println!("cargo:rustc-cfg=barecall_thread_local");
+    }
     if std::env::var_os("CARGO_FEATURE_THREADS").is_none() {
         return;
     }

@@ -7,6 +7,8 @@
 //! they agree.
 #![no_std]
 #![no_main]
+// `#[thread_local]` (`threads_tls.rs`), where the compiler allows it (`build.rs`).
+#![cfg_attr(barecall_thread_local, feature(thread_local))]
 
 extern crate alloc;
 
@@ -14,6 +16,8 @@ extern crate alloc;
 #[allow(dead_code)]
 #[path = "../heap.rs"]
 mod heap;
+#[path = "../threads_tls.rs"]
+mod tls;
 
 use alloc::format;
 use alloc::string::String;
@@ -89,7 +93,8 @@ fn parse(digits: &[u8]) -> Option<usize> {
 type Check = fn() -> Result<(), String>;
 
 fn check() -> i32 {
-    let checks: [(&str, Check); 11] = [
+    #[allow(unused_mut)] // without `#[thread_local]`
+    let mut checks: Vec<(&str, Check)> = alloc::vec![
         ("spawn_join_one_at_a_time", spawn_join_one_at_a_time),
         ("spawn_join_eight_at_a_time", spawn_join_eight_at_a_time),
         ("thread_ids", thread_ids),
@@ -102,14 +107,16 @@ fn check() -> i32 {
         ("once_among_racers", once_among_racers),
         ("stack_too_large", stack_too_large),
         ("a_thread_cannot_join_itself", a_thread_cannot_join_itself),
-        ("thread_locals_of_c", thread_locals_of_c),
+        ("thread_locals_of_c", tls::of_c),
         (
             "a_refused_clone_leaks_nothing",
             a_refused_clone_leaks_nothing,
         ),
     ];
+    #[cfg(barecall_thread_local)]
+    checks.push(("thread_locals_of_rust", tls::of_rust));
     let mut failed = 0;
-    for (name, check) in checks {
+    for &(name, check) in &checks {
         match check() {
             Ok(()) => barecall::println!("threads: {name} ok"),
             Err(why) => {
@@ -182,7 +189,9 @@ fn joined<T>(handle: thread::JoinHandle<T>) -> Result<T, String> {
     handle.join().map_err(|e| format!("join: {e}"))
 }
 
-/// Each thread's stack, once joined, is unmapped; and the process's mappings are as before.
+/// Each thread's stack, once joined, is kept for the next spawn (one mapping per thread of a
+/// batch, reused by every later batch) and unmapped by `free_cached_stacks`; the process's
+/// mappings are then as before.
 fn spawn_join(batch: usize, total: usize) -> Result<(), String> {
     // A first batch grows the heap (the handles, the `Vec`s), which then stays mapped.
     for handle in (0..batch).map(|_| thread::spawn(|| ())).collect::<Vec<_>>() {
@@ -191,6 +200,7 @@ fn spawn_join(batch: usize, total: usize) -> Result<(), String> {
     // Room for the last batch's stacks, and the buffers `mapped_ranges` needs, before the
     // count: no heap growth may land in a freed stack's place.
     let mut stacks = Vec::with_capacity(batch);
+    thread::free_cached_stacks();
     let before = mappings();
     let mut done = 0;
     while done < total {
@@ -210,6 +220,12 @@ fn spawn_join(batch: usize, total: usize) -> Result<(), String> {
         if done < total {
             stacks.clear();
         }
+    }
+    let freed = thread::free_cached_stacks();
+    if freed != batch {
+        return Err(format!(
+            "{freed} stacks were kept for reuse after batches of {batch}"
+        ));
     }
     if let Some(stack) = stacks.iter().find(|&&s| is_mapped(s)) {
         return Err(format!(
@@ -260,8 +276,9 @@ fn thread_ids() -> Result<(), String> {
 }
 
 /// A clone the kernel refuses (`RLIMIT_NPROC` 0, for a user it binds: not root, so root
-/// becomes `nobody` first) is `Err(AGAIN)` from `spawn`, with no mapping left behind. In a
-/// forked child, which the limit and the user change cannot outlive.
+/// becomes `nobody` first) is `Err(AGAIN)` from `spawn`, with no mapping left behind and none
+/// of the kept stacks lost. In a forked child, which the limit and the user change cannot
+/// outlive.
 fn a_refused_clone_leaks_nothing() -> Result<(), String> {
     use barecall::process::{Resource, Rlimit};
     use barecall::raw::{syscall1, syscall4, syscall5};
@@ -286,15 +303,26 @@ fn a_refused_clone_leaks_nothing() -> Result<(), String> {
             if barecall::process::setrlimit(Resource::Nproc, none).is_err() {
                 return 4;
             }
-            let before = mappings();
-            let refused = thread::spawn(|| ());
-            let after = mappings();
-            match refused {
-                Err(barecall::io::Errno::AGAIN) if before == after => 0,
-                Err(barecall::io::Errno::AGAIN) => 5,
-                Err(_) => 6,
-                Ok(_) => 7,
+            // Twice: with a stack kept for reuse (the earlier checks' threads left some),
+            // which must stay kept, and with a fresh one, which must be unmapped again.
+            for fresh in [false, true] {
+                if fresh {
+                    thread::free_cached_stacks();
+                }
+                let before = mappings();
+                let refused = thread::spawn(|| ());
+                let after = mappings();
+                match refused {
+                    Err(barecall::io::Errno::AGAIN) if before == after => {}
+                    Err(barecall::io::Errno::AGAIN) => return 5,
+                    Err(_) => return 6,
+                    Ok(_) => return 7,
+                }
             }
+            if thread::free_cached_stacks() != 0 {
+                return 8;
+            }
+            0
         })();
         barecall::process::exit(code);
     }
@@ -314,124 +342,10 @@ fn a_refused_clone_leaks_nothing() -> Result<(), String> {
         (0, 5) => Err(String::from("Err(AGAIN), but the mappings changed")),
         (0, 6) => Err(String::from("an error other than AGAIN")),
         (0, 7) => Err(String::from("the clone was not refused")),
+        (0, 8) => Err(String::from("a fresh stack was kept after a refused clone")),
         (0, code) => Err(format!("the child exited with {code}")),
         (signal, _) => Err(format!("the child died of signal {signal}")),
     }
-}
-
-// `c/tls.c`, compiled by the target's gcc (`build.rs`).
-extern "C" {
-    fn c_tls_tdata() -> i32;
-    fn c_tls_set_tdata(value: i32);
-    fn c_tls_tbss() -> core::ffi::c_long;
-    fn c_tls_set_tbss(value: core::ffi::c_long);
-    fn c_tls_tdata_address() -> *mut i32;
-    fn c_tls_aligned() -> *const [u8; 3];
-}
-
-/// What a thread sees of C's thread-locals: `.tdata`'s and `.tbss`'s values, the 64-byte
-/// aligned array's address and bytes, `c_tdata`'s address, its thread pointer.
-#[derive(Debug)]
-struct CThreadLocals {
-    tdata: i32,
-    tbss: core::ffi::c_long,
-    aligned_at: usize,
-    aligned: [u8; 3],
-    address: usize,
-    tp: usize,
-}
-
-fn c_thread_locals() -> CThreadLocals {
-    // SAFETY: the C functions only read the calling thread's own variables.
-    unsafe {
-        let aligned = c_tls_aligned();
-        CThreadLocals {
-            tdata: c_tls_tdata(),
-            tbss: c_tls_tbss(),
-            aligned_at: aligned as usize,
-            aligned: *aligned,
-            address: c_tls_tdata_address() as usize,
-            tp: thread::tls::thread_pointer() as usize,
-        }
-    }
-}
-
-/// Fresh thread-locals: `.tdata`'s initial values, `.tbss` zero, the alignment kept.
-fn fresh(seen: &CThreadLocals, who: &str) -> Result<(), String> {
-    if seen.tdata != 42
-        || seen.tbss != 0
-        || seen.aligned != [1, 2, 3]
-        || !seen.aligned_at.is_multiple_of(64)
-    {
-        return Err(format!("{who} sees {seen:x?}, not fresh thread-locals"));
-    }
-    Ok(())
-}
-
-/// C's `__thread` variables: the main thread's as the program's template says, each new
-/// thread's a fresh copy of the template (not of the main thread's current values), its own,
-/// and left alone by the others.
-fn thread_locals_of_c() -> Result<(), String> {
-    let main = c_thread_locals();
-    fresh(&main, "the main thread")?;
-    // SAFETY: the main thread's own variables.
-    unsafe {
-        c_tls_set_tdata(7);
-        c_tls_set_tbss(-1);
-    }
-    let handles: Vec<_> = (0..8)
-        .map(|i| {
-            thread::spawn(move || {
-                let seen = c_thread_locals();
-                // SAFETY: this thread's own variables.
-                unsafe {
-                    c_tls_set_tdata(100 + i);
-                    c_tls_set_tbss(core::ffi::c_long::from(i));
-                }
-                thread::sched_yield();
-                // SAFETY: as above.
-                let kept = unsafe { (c_tls_tdata(), c_tls_tbss()) };
-                (seen, kept, thread::gettid())
-            })
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("spawn: {e}"))?;
-    let mut addresses = alloc::vec![main.address];
-    let mut pointers = alloc::vec![main.tp];
-    for (i, handle) in (0..).zip(handles) {
-        let reported = handle.thread_id();
-        let (seen, kept, id) = joined(handle)?;
-        fresh(&seen, &format!("thread {i}"))?;
-        if kept != (100 + i, core::ffi::c_long::from(i)) {
-            return Err(format!(
-                "thread {i} wrote {}, {i} and read back {kept:?}",
-                100 + i
-            ));
-        }
-        if id != reported {
-            return Err(format!(
-                "thread {i} saw ID {id:?}, its handle says {reported:?}"
-            ));
-        }
-        addresses.push(seen.address);
-        pointers.push(seen.tp);
-    }
-    // SAFETY: the main thread's own variables.
-    let main_after = unsafe { (c_tls_tdata(), c_tls_tbss()) };
-    if main_after != (7, -1) {
-        return Err(format!("the main thread's values became {main_after:?}"));
-    }
-    for (what, list) in [
-        ("c_tdata's addresses", &mut addresses),
-        ("thread pointers", &mut pointers),
-    ] {
-        list.sort_unstable();
-        list.dedup();
-        if list.len() != 9 || list[0] == 0 {
-            return Err(format!("{what} repeat or are null: {list:x?}"));
-        }
-    }
-    Ok(())
 }
 
 fn detached_threads_free_their_stacks() -> Result<(), String> {
@@ -439,6 +353,7 @@ fn detached_threads_free_their_stacks() -> Result<(), String> {
     static STARTED: AtomicUsize = AtomicUsize::new(0);
     static STACKS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
     STACKS.lock().reserve(THREADS);
+    thread::free_cached_stacks();
     let before = mappings();
     for _ in 0..THREADS {
         // Dropped at once: detached, and the thread unmaps its own stack at its end.
@@ -453,6 +368,11 @@ fn detached_threads_free_their_stacks() -> Result<(), String> {
     // Each unmaps its stack as it ends, a moment after it counted itself: wait for that.
     for _ in 0..10_000 {
         let all_started = STARTED.load(Ordering::SeqCst) == THREADS;
+        // A thread that ended before its handle was dropped leaves its stack to the dropper,
+        // which keeps it for reuse.
+        if all_started {
+            thread::free_cached_stacks();
+        }
         if all_started && STACKS.lock().iter().all(|&s| !is_mapped(s)) {
             return match (before, mappings()) {
                 (Some(before), Some(after)) if before != after => {
