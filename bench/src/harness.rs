@@ -102,8 +102,8 @@ pub(crate) fn median(values: &mut [f64]) -> f64 {
 }
 
 /// Wall time per call; see the module docs. Prints one tab-separated line per benchmark:
-/// `time OP IMPL NS RATIO_ASM RATIO_LIBC RATIO_RUSTIX` (medians; `-` where there is no such
-/// implementation).
+/// `time OP IMPL NS RATIO_ASM RATIO_LIBC RATIO_RUSTIX RATIO_STD` (medians; `-` where there is
+/// no such implementation).
 fn time(files: &Files, calls: u64, reps: usize) {
     let mut ops: Vec<&str> = BENCHES.iter().map(|b| b.op).collect();
     ops.dedup();
@@ -139,13 +139,14 @@ fn time(files: &Files, calls: u64, reps: usize) {
             format!("{:.4}", median(&mut ratios))
         };
         println!(
-            "time\t{}\t{}\t{:.2}\t{}\t{}\t{}",
+            "time\t{}\t{}\t{:.2}\t{}\t{}\t{}\t{}",
             bench.op,
             bench.imp,
             median(&mut ns[i].clone()),
             ratio_to("asm"),
             ratio_to("libc"),
             ratio_to("rustix"),
+            ratio_to("std"),
         );
     }
 }
@@ -235,15 +236,23 @@ mod tests {
     #[test]
     fn every_operation_has_the_floor_and_the_four_others_where_they_exist() {
         for bench in BENCHES {
-            find(bench.op, "asm").expect("asm floor");
             find(bench.op, "barecall").expect("barecall");
+            if THREAD_OPS.contains(&bench.op.trim_end_matches("/match")) {
+                // No system call to floor, and neither rustix nor libc has such an API.
+                find(bench.op, "std").expect("std");
+                continue;
+            }
+            find(bench.op, "asm").expect("asm floor");
             find(bench.op, "rustix").expect("rustix");
             find(bench.op, "libc").expect("libc");
         }
-        // Both patterns of each: 18 operations with the floor, barecall, rustix and libc, and 8
-        // of them with std too.
-        assert_eq!(BENCHES.len(), 2 * (18 * 4 + 8));
+        // Both patterns of each: 18 system calls with the floor, barecall, rustix and libc, 8
+        // of them with std too, and the two thread operations with barecall and std.
+        assert_eq!(BENCHES.len(), 2 * (18 * 4 + 8 + 2 * 2));
     }
+
+    /// The operations of threads and locks, compared with std only.
+    const THREAD_OPS: &[&str] = &["mutex_lock_unlock", "spawn_join"];
 
     #[test]
     fn median_of_odd_and_even_counts() {

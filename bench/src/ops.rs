@@ -141,6 +141,11 @@ pub struct Args<'a> {
     offset: u64,
     /// The word `futex_wake` wakes no one on.
     futex: std::sync::atomic::AtomicU32,
+    /// The locks `mutex_lock_unlock` takes and gives back, never contended; each holds 1.
+    mutex: barecall::sync::Mutex<u64>,
+    std_mutex: std::sync::Mutex<u64>,
+    /// Where a thread of `spawn_join` (barecall's) leaves its result.
+    spawned: std::sync::atomic::AtomicU64,
     /// The last value kept.
     sink: u64,
 }
@@ -164,6 +169,9 @@ fn looped(files: &Files, k: u64, mut call: impl FnMut(&mut Args<'_>) -> u64) -> 
         byte: *b"x",
         buf: [0],
         futex: std::sync::atomic::AtomicU32::new(0),
+        mutex: barecall::sync::Mutex::new(1),
+        std_mutex: std::sync::Mutex::new(1),
+        spawned: std::sync::atomic::AtomicU64::new(0),
         event: [barecall::event::epoll::Event {
             flags: barecall::event::epoll::EventFlags::empty(),
             data: barecall::event::epoll::EventData::new_u64(0),
@@ -208,6 +216,19 @@ fn looped(files: &Files, k: u64, mut call: impl FnMut(&mut Args<'_>) -> u64) -> 
 unsafe fn dup_target() -> ManuallyDrop<OwnedFd> {
     // SAFETY: per this function's contract, see above.
     ManuallyDrop::new(unsafe { OwnedFd::from_raw_fd(DUP_TARGET) })
+}
+
+/// The entry of `spawn_join`'s barecall threads: stores 1 where `arg` points, as std's
+/// threads hand back their closure's result.
+///
+/// # Safety
+///
+/// `arg` points to a live `AtomicU64`.
+unsafe extern "C" fn store_one(arg: *mut std::ffi::c_void) {
+    // SAFETY: per this function's contract.
+    unsafe {
+        (*arg.cast::<std::sync::atomic::AtomicU64>()).store(1, std::sync::atomic::Ordering::Release)
+    };
 }
 
 /// One benchmark: an implementation of an operation, as a loop of `k` calls.
@@ -507,6 +528,26 @@ benches! {
             let ret = unsafe { libc::syscall(libc::SYS_futex, a.futex.as_ptr(), op, 1) };
             P::libc(ret as isize, |r| r)
         },
+    }
+    mutex_lock_unlock (expect 1) {
+        by_barecall "barecall" => |a| P::result(Ok::<u64, ()>(*a.mutex.lock())),
+        by_std "std" => |a| P::result(a.std_mutex.lock().map(|guard| *guard)),
+    }
+    spawn_join (expect 1) {
+        by_barecall "barecall" => |a| {
+            use std::sync::atomic::Ordering;
+            a.spawned.store(0, Ordering::Relaxed);
+            let arg = std::ptr::from_ref(&a.spawned).cast_mut().cast();
+            // SAFETY: `store_one` is sound with that argument, which outlives the thread (it
+            // is joined at once). `spawn_raw` asks for a process without libc because a raw
+            // thread shares its spawner's thread pointer, behind which libc keeps its state;
+            // `store_one` calls nothing and reads no thread-local, so it never reaches that.
+            let thread = unsafe {
+                barecall::thread::spawn_raw(store_one, arg, barecall::thread::DEFAULT_STACK_SIZE)
+            };
+            P::result(thread.and_then(|t| t.join()).map(|()| a.spawned.load(Ordering::Acquire)))
+        },
+        by_std "std" => |_a| P::result(std::thread::spawn(|| 1u64).join()),
     }
     send_recv (expect 2) {
         by_asm "asm" => |a| {

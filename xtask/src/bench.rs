@@ -68,6 +68,15 @@ const OPS: &[(&str, &str)] = &[
         "send_recv",
         "`send` 1 byte on a unix socketpair, then `recv` it",
     ),
+    (
+        "mutex_lock_unlock",
+        "`sync::Mutex` lock, read, unlock, uncontended (std: `std::sync::Mutex`)",
+    ),
+    (
+        "spawn_join",
+        "spawn a thread (2 MiB stack) that hands back 1, join it (barecall: `spawn_raw`; std: \
+         `thread::spawn`, glibc's pthreads)",
+    ),
 ];
 
 /// The two ways each benchmark loop takes a call's result (`bench/src/pattern.rs`): the suffix
@@ -492,10 +501,12 @@ struct TimeRow {
     op: String,
     imp: String,
     ns: f64,
-    /// Medians of the per-repetition ratios to asm, libc and rustix (`None` where absent).
+    /// Medians of the per-repetition ratios to asm, libc, rustix and std (`None` where
+    /// absent).
     to_asm: Option<f64>,
     to_libc: Option<f64>,
     to_rustix: Option<f64>,
+    to_std: Option<f64>,
 }
 
 fn parse_time(output: &str) -> Vec<TimeRow> {
@@ -503,7 +514,7 @@ fn parse_time(output: &str) -> Vec<TimeRow> {
         .lines()
         .filter_map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            if f.len() != 7 || f[0] != "time" {
+            if f.len() != 8 || f[0] != "time" {
                 return None;
             }
             Some(TimeRow {
@@ -513,6 +524,7 @@ fn parse_time(output: &str) -> Vec<TimeRow> {
                 to_asm: f[4].parse().ok(),
                 to_libc: f[5].parse().ok(),
                 to_rustix: f[6].parse().ok(),
+                to_std: f[7].parse().ok(),
             })
         })
         .collect()
@@ -524,8 +536,8 @@ fn time_table(title: &str, rows: &[TimeRow]) -> String {
     for imp in &IMPLS[1..] {
         let _ = write!(s, " {imp} |");
     }
-    s.push_str(" barecall / libc | barecall / rustix |\n|---|---:|");
-    s.push_str(&"---:|".repeat(IMPLS.len() + 1));
+    s.push_str(" barecall / libc | barecall / rustix | barecall / std |\n|---|---:|");
+    s.push_str(&"---:|".repeat(IMPLS.len() + 2));
     s.push('\n');
     for (op, label) in table_rows() {
         let _ = write!(s, "| {label} |");
@@ -544,9 +556,10 @@ fn time_table(title: &str, rows: &[TimeRow]) -> String {
         let ratio = |r: Option<f64>| r.map_or("—".to_owned(), |r| format!("{r:.2}×"));
         let _ = writeln!(
             s,
-            " {} | {} |",
+            " {} | {} | {} |",
             ratio(b.and_then(|r| r.to_libc)),
-            ratio(b.and_then(|r| r.to_rustix))
+            ratio(b.and_then(|r| r.to_rustix)),
+            ratio(b.and_then(|r| r.to_std))
         );
     }
     s
@@ -570,6 +583,18 @@ fn time_summary(states: &[(&str, Vec<TimeRow>)]) -> String {
                 s,
                 "Wall time, {name}: barecall is at most {libc:.2}× libc ({libc_op}) and at most \
                  {rustix:.2}× rustix ({rustix_op})."
+            );
+        }
+        let to_std: Vec<String> = rows
+            .iter()
+            .filter(|r| r.imp == "barecall" && !r.op.ends_with("/match"))
+            .filter_map(|r| r.to_std.map(|v| format!("{} {v:.2}×", r.op)))
+            .collect();
+        if !to_std.is_empty() {
+            let _ = writeln!(
+                s,
+                "Wall time, {name}, barecall against std: {}.",
+                to_std.join(", ")
             );
         }
     }
