@@ -48,6 +48,9 @@ const THREAD_FLAGS: u32 = k::CLONE_VM
     | k::CLONE_PARENT_SETTID
     | k::CLONE_CHILD_CLEARTID;
 
+/// How many times `join` looks at the thread's ID word before it sleeps on it.
+const JOIN_SPINS: u32 = 1000;
+
 /// The stack size of threads that do not ask for one: 2 MiB, as std's. Pages are mapped as
 /// they are first touched, so an unused stack costs address space, not memory.
 pub const DEFAULT_STACK_SIZE: usize = 2 << 20;
@@ -254,8 +257,9 @@ impl RawThread {
     /// Waits for the thread to end, then frees its stack (or keeps the mapping for the next
     /// spawn: see [`free_cached_stacks`](super::free_cached_stacks)).
     ///
-    /// Waits on the kernel's `CLONE_CHILD_CLEARTID` futex: the ID word is cleared only after
-    /// the thread has left its stack for good. `Err(DEADLK)` when the calling thread is this
+    /// Waits on the kernel's `CLONE_CHILD_CLEARTID` futex (after watching the word for a
+    /// moment, as short threads end within it): the ID word is cleared only after the thread
+    /// has left its stack for good. `Err(DEADLK)` when the calling thread is this
     /// thread, which would wait for ever: it is detached instead.
     pub fn join(self) -> Result<()> {
         if self.id == crate::thread::gettid() {
@@ -298,10 +302,18 @@ impl Drop for RawThread {
 unsafe fn reap(control: NonNull<Control>) {
     // SAFETY: the block is live until the unmap below.
     let block = unsafe { control.as_ref() };
+    let mut spins = 0;
     loop {
         let tid = block.tid.load(Ordering::Acquire);
         if tid == 0 {
             break;
+        }
+        // A short thread ends within microseconds: watching the word that long costs less
+        // than a sleep in the kernel and the wake-up after it.
+        if spins < JOIN_SPINS {
+            spins += 1;
+            core::hint::spin_loop();
+            continue;
         }
         // The kernel's wake at thread exit is a shared one: the wait must not be `PRIVATE`.
         let _ = futex::wait(&block.tid, Flags::empty(), tid, None);

@@ -551,12 +551,15 @@ fn time_table(title: &str, rows: &[TimeRow]) -> String {
         for imp in IMPLS {
             match find(&op, imp) {
                 None => s.push_str(" — |"),
-                Some(r) if *imp == "asm" => {
-                    let _ = write!(s, " {:.0} |", r.ns);
-                }
-                Some(r) => {
-                    let _ = write!(s, " {:.0} ({:.2}×) |", r.ns, r.to_asm.unwrap_or(f64::NAN));
-                }
+                Some(r) => match r.to_asm {
+                    Some(to_asm) if *imp != "asm" => {
+                        let _ = write!(s, " {:.0} ({to_asm:.2}×) |", r.ns);
+                    }
+                    // The floor itself, or an operation without one (threads, locks).
+                    _ => {
+                        let _ = write!(s, " {:.0} |", r.ns);
+                    }
+                },
             }
         }
         let b = find(&op, "barecall");
