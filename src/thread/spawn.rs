@@ -74,15 +74,17 @@ impl Builder {
 
     /// Starts a thread running `f`, and returns its handle.
     ///
-    /// The thread's stack is a mapping of its own with a guard page below, freed when the
-    /// thread is joined, or when it ends after its handle was dropped. Errors are
+    /// The thread's stack is a mapping of its own with a guard page below, given back when
+    /// the thread is joined (kept for the next spawn: see
+    /// [`free_cached_stacks`](super::free_cached_stacks)), or when it ends after its handle
+    /// was dropped. Errors are
     /// [`spawn_raw`]'s (`NOMEM` for a stack the kernel will not map, `AGAIN` for a refused
     /// clone), with nothing left behind, and `NOSYS` in a program that did not start at
     /// barecall's entry (one with libc's start code, whatever its features say); the closure
     /// is dropped.
     ///
-    /// A thread has no thread-local storage of its own yet, and shares the spawner's thread
-    /// pointer. When `main` returns, the process ends (`exit_group`), whatever its threads are
+    /// The thread has thread-locals of its own, a fresh copy of the program's (see
+    /// [`tls`](super::tls)). When `main` returns, the process ends (`exit_group`), whatever its threads are
     /// doing; a panic in any thread ends the process under the `panic-handler`.
     pub fn spawn<F, T>(self, f: F) -> Result<JoinHandle<T>>
     where
