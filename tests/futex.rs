@@ -12,6 +12,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const P: Flags = Flags::PRIVATE;
+
+/// Held by every test: they run one at a time. Under qemu-user, a thread that another test
+/// creates (any `clone`, and some `mmap`s) makes qemu interrupt every thread of the process
+/// with a host signal and restart its system call; a restarted `FUTEX_WAIT` waits on the
+/// address it was first given, so a waiter that `requeue` had moved goes back, and the counts
+/// these tests assert change (CI saw `requeue` move 3 of 4).
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A thread ID no thread has: above the kernel's `PID_MAX_LIMIT`.
 const NO_SUCH_THREAD: u32 = 0x3fff_fff0;
 /// "Every waiter": the kernel reads the counts as `int`, so `u32::MAX` would be -1.
@@ -103,6 +117,7 @@ fn pi_unsupported(name: &str) -> bool {
 
 #[test]
 fn wait_on_another_value_is_again_as_with_libc() {
+    let _serial = serial();
     for flags in [P, Flags::empty()] {
         let ours = AtomicU32::new(7);
         let theirs = AtomicU32::new(7);
@@ -115,6 +130,7 @@ fn wait_on_another_value_is_again_as_with_libc() {
 
 #[test]
 fn wait_times_out_after_its_relative_timeout() {
+    let _serial = serial();
     let word = AtomicU32::new(0);
     let timeout = Timespec {
         tv_sec: 0,
@@ -146,6 +162,7 @@ fn wait_times_out_after_its_relative_timeout() {
 
 #[test]
 fn invalid_timeouts_are_the_kernels_einval() {
+    let _serial = serial();
     let word = AtomicU32::new(0);
     for (tv_sec, tv_nsec) in [(0, 1_000_000_000), (0, -1), (-1, 0), (i64::MIN, 0)] {
         let ours = Timespec { tv_sec, tv_nsec };
@@ -162,6 +179,7 @@ fn invalid_timeouts_are_the_kernels_einval() {
 
 #[test]
 fn wake_without_waiters_wakes_none() {
+    let _serial = serial();
     let word = AtomicU32::new(0);
     for count in [0, 1, i32::MAX as u32, u32::MAX] {
         assert_eq!(futex::wake(&word, P, count), Ok(0));
@@ -172,6 +190,7 @@ fn wake_without_waiters_wakes_none() {
 
 #[test]
 fn unknown_flag_bits_and_misplaced_clock_realtime_are_the_kernels_answer() {
+    let _serial = serial();
     let word = AtomicU32::new(0);
     for flags in [
         Flags::from_bits_retain(1 << 9),
@@ -237,6 +256,7 @@ fn waiters(word: &Arc<AtomicU32>, bitsets: &[u32]) -> Vec<std::thread::JoinHandl
 
 #[test]
 fn wake_counts_what_it_woke_and_requeue_moves_the_rest() {
+    let _serial = serial();
     let word = Arc::new(AtomicU32::new(0));
     let other = AtomicU32::new(0);
     let threads = waiters(&word, &[u32::MAX; 5]);
@@ -257,6 +277,7 @@ fn wake_counts_what_it_woke_and_requeue_moves_the_rest() {
 
 #[test]
 fn requeue_wakes_some_and_moves_the_others() {
+    let _serial = serial();
     let word = Arc::new(AtomicU32::new(0));
     let parking = AtomicU32::new(0);
     let other = AtomicU32::new(0);
@@ -280,6 +301,7 @@ fn requeue_wakes_some_and_moves_the_others() {
 
 #[test]
 fn cmp_requeue_checks_the_word_first() {
+    let _serial = serial();
     let word = AtomicU32::new(5);
     let other = AtomicU32::new(0);
     assert_eq!(
@@ -313,6 +335,7 @@ fn cmp_requeue_checks_the_word_first() {
 
 #[test]
 fn bitset_wakes_reach_only_matching_waiters() {
+    let _serial = serial();
     let word = Arc::new(AtomicU32::new(0));
     let other = AtomicU32::new(0);
     let threads = waiters(&word, &[0b01, 0b10]);
@@ -329,6 +352,7 @@ fn bitset_wakes_reach_only_matching_waiters() {
 
 #[test]
 fn wait_bitset_takes_an_absolute_time_on_either_clock() {
+    let _serial = serial();
     let word = AtomicU32::new(0);
     let past = now(libc::CLOCK_MONOTONIC);
     assert_eq!(
@@ -370,6 +394,7 @@ fn wait_bitset_takes_an_absolute_time_on_either_clock() {
 
 #[test]
 fn wake_op_changes_the_second_word_and_tests_its_old_value() {
+    let _serial = serial();
     let cases = [
         (WakeOp::Set, 9, 9),
         (WakeOp::Add, 3, 8),
@@ -458,6 +483,7 @@ fn wake_op_changes_the_second_word_and_tests_its_old_value() {
 
 #[test]
 fn wake_op_wakes_the_second_words_waiters_when_the_test_passes() {
+    let _serial = serial();
     let word = AtomicU32::new(0);
     let second = Arc::new(AtomicU32::new(0));
     let parking = AtomicU32::new(0);
@@ -478,6 +504,7 @@ fn wake_op_wakes_the_second_words_waiters_when_the_test_passes() {
 
 #[test]
 fn a_signal_interrupts_a_wait_with_eintr() {
+    let _serial = serial();
     extern "C" fn on_signal(_: libc::c_int) {}
     unsafe {
         let mut action: libc::sigaction = std::mem::zeroed();
@@ -516,6 +543,7 @@ fn a_signal_interrupts_a_wait_with_eintr() {
 
 #[test]
 fn pi_locks_take_hold_and_release_as_with_libc() {
+    let _serial = serial();
     if pi_unsupported("pi_locks_take_hold_and_release_as_with_libc") {
         return;
     }
@@ -579,6 +607,7 @@ fn pi_locks_take_hold_and_release_as_with_libc() {
 
 #[test]
 fn a_held_pi_lock_times_out_and_is_handed_over_on_unlock() {
+    let _serial = serial();
     if pi_unsupported("a_held_pi_lock_times_out_and_is_handed_over_on_unlock") {
         return;
     }
