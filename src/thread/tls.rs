@@ -214,10 +214,9 @@ pub unsafe fn init_main_thread() -> Result<()> {
         .checked_add(layout.align - 1)
         .and_then(|len| len.checked_next_multiple_of(crate::param::page_size()))
         .ok_or(Errno::NOMEM)?;
-    let prot = ProtFlags::READ | ProtFlags::WRITE;
+    let (prot, flags) = (ProtFlags::READ | ProtFlags::WRITE, MapFlags::PRIVATE);
     // SAFETY: a new mapping at an address of the kernel's choice replaces nothing.
-    let map =
-        unsafe { crate::mm::syscalls::mmap(null_mut(), len, prot, MapFlags::PRIVATE, None, 0)? };
+    let map = unsafe { crate::mm::syscalls::mmap(null_mut(), len, prot, flags, None, 0)? };
     let area = (map as usize).next_multiple_of(layout.align);
     // SAFETY: the aligned area lies in the new mapping (which has `align - 1` bytes to spare),
     // zeroed, and nothing else uses it.
