@@ -164,7 +164,7 @@ pub unsafe fn spawn_raw(
             }
             // SAFETY: the aligned area and its `layout.size` bytes lie in the mapping's top
             // pages (reserved above with `align` to spare), zeroed and used by nothing else.
-            let tp = unsafe { crate::thread::tls::instantiate(&template, area, &layout) };
+            let tp = unsafe { template.instantiate(area, &layout) };
             (THREAD_FLAGS | k::CLONE_SETTLS, tp)
         }
         None => (THREAD_FLAGS, 0),

@@ -117,7 +117,7 @@ impl Template {
     ///
     /// `area` is `layout.align`-aligned, zeroed, writable memory of `layout.size` bytes that
     /// nothing else uses, and `layout` is this template's.
-    unsafe fn instantiate(&self, area: usize, layout: &Layout) -> usize {
+    pub(crate) unsafe fn instantiate(&self, area: usize, layout: &Layout) -> usize {
         let tp = area + layout.tp;
         // SAFETY: the block is inside the area; the image is the program's, `filesz` bytes
         // of readable memory that the area, a fresh mapping, cannot overlap.
@@ -158,16 +158,6 @@ pub(crate) fn for_new_thread() -> Option<(Template, Layout)> {
     // `init_main_thread` computed this layout already, so it exists.
     let layout = template.layout(crate::raw::TLS_VARIANT)?;
     Some((template, layout))
-}
-
-/// Lays out a new thread's TLS in `area`; returns its thread pointer.
-///
-/// # Safety
-///
-/// As [`Template::instantiate`]'s, for `layout` from [`for_new_thread`] with `template`.
-pub(crate) unsafe fn instantiate(template: &Template, area: usize, layout: &Layout) -> usize {
-    // SAFETY: as this function's contract.
-    unsafe { template.instantiate(area, layout) }
 }
 
 /// The program's TLS template, from its program headers (`AT_PHDR`, `AT_PHNUM`).
